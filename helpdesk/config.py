@@ -1,0 +1,118 @@
+"""Settings, read from the environment only; this module is their one reader.
+
+`load_config(environ)` returns a plain dict for `app.config`. In production
+(`HELPDESK_ENV=production`) a missing or malformed setting raises
+`ConfigError` with one line naming it, and start-up stops.
+"""
+import os
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from cryptography.fernet import Fernet
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+INSTANCE_DIR = PROJECT_ROOT / "instance"
+DEV_SECRET_KEY = "dev-only-not-secret"
+# A fixed key so that a laptop run keeps reading what it encrypted; never used in production.
+DEV_ENCRYPTION_KEY = "ZGV2LW9ubHktZW5jcnlwdGlvbi1rZXktMzJieXRlcyE="
+
+MAIL_SCHEMES = ("smtp", "smtps", "file")
+DATABASE_SCHEMES = ("sqlite", "postgres", "postgresql")
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed; the message names it."""
+
+
+def _int(environ, name, default):
+    raw = environ.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
+
+
+def _check_url(name, value, schemes):
+    scheme = urlsplit(value).scheme
+    if scheme not in schemes:
+        raise ConfigError(f"{name} must start with one of {', '.join(s + '://' for s in schemes)}; got {value!r}")
+
+
+def _check_encryption_keys(value):
+    for key in value.split(","):
+        try:
+            Fernet(key.strip())
+        except ValueError:
+            raise ConfigError("ENCRYPTION_KEYS must be comma-separated Fernet keys "
+                              "(make one with: python -c 'from cryptography.fernet import Fernet; "
+                              "print(Fernet.generate_key().decode())')") from None
+
+
+def load_config(environ=None, overrides=None):
+    """Build the application settings from `environ` (default: os.environ), `overrides` on top."""
+    environ = os.environ if environ is None else environ
+    env = environ.get("HELPDESK_ENV", "development")
+    if env not in ("development", "test", "production"):
+        raise ConfigError(f"HELPDESK_ENV must be development, test or production; got {env!r}")
+    production = env == "production"
+
+    def required(name, dev_default):
+        value = environ.get(name, "")
+        if value:
+            return value
+        if production:
+            raise ConfigError(f"{name} is missing (required in production)")
+        return dev_default
+
+    config = {
+        "HELPDESK_ENV": env,
+        "SECRET_KEY": required("SECRET_KEY", DEV_SECRET_KEY),
+        "DATABASE_URL": required("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'helpdesk.sqlite3'}"),
+        "BASE_URL": required("BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        "ENCRYPTION_KEYS": required("ENCRYPTION_KEYS", DEV_ENCRYPTION_KEY),
+        "REDIS_URL": environ.get("REDIS_URL") or None,
+        "QUEUE_NAME": environ.get("QUEUE_NAME", "helpdesk"),
+        "MAIL_URL": environ.get("MAIL_URL") or f"file://{INSTANCE_DIR / 'outbox'}",
+        "MAIL_FROM": environ.get("MAIL_FROM", "Helpdesk <helpdesk@localhost>"),
+        "GOOGLE_CLIENT_ID": environ.get("GOOGLE_CLIENT_ID") or None,
+        "GOOGLE_CLIENT_SECRET": environ.get("GOOGLE_CLIENT_SECRET") or None,
+        "GOOGLE_DISCOVERY_URL": environ.get(
+            "GOOGLE_DISCOVERY_URL", "https://accounts.google.com/.well-known/openid-configuration"),
+        "TRIAL_DAYS": _int(environ, "TRIAL_DAYS", 14),
+        "TERMS_VERSION": environ.get("TERMS_VERSION", "2026-11-01"),
+        "SIGNUP_MIN_SECONDS": _int(environ, "SIGNUP_MIN_SECONDS", 3),
+        "RATELIMIT_ENABLED": environ.get("RATELIMIT_ENABLED", "1") != "0",
+        "MAX_UPLOAD_MB": _int(environ, "MAX_UPLOAD_MB", 25),
+    }
+    config.update(overrides or {})
+    if config["TRIAL_DAYS"] < 0:
+        raise ConfigError("TRIAL_DAYS must not be negative")
+    _check_url("DATABASE_URL", config["DATABASE_URL"], DATABASE_SCHEMES)
+    _check_url("MAIL_URL", config["MAIL_URL"], MAIL_SCHEMES)
+    _check_url("BASE_URL", config["BASE_URL"], ("http", "https"))
+    if config["REDIS_URL"]:
+        _check_url("REDIS_URL", config["REDIS_URL"], ("redis", "rediss", "unix"))
+    _check_encryption_keys(config["ENCRYPTION_KEYS"])
+    if bool(config["GOOGLE_CLIENT_ID"]) != bool(config["GOOGLE_CLIENT_SECRET"]):
+        raise ConfigError("GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET must be set together")
+    if production and config["SECRET_KEY"] == DEV_SECRET_KEY:
+        raise ConfigError("SECRET_KEY must not be the development default in production")
+
+    https = config["BASE_URL"].startswith("https://")
+    config.update(
+        SESSION_COOKIE_SECURE=https,
+        REMEMBER_COOKIE_SECURE=https,
+        SESSION_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        PREFERRED_URL_SCHEME="https" if https else "http",
+        MAX_CONTENT_LENGTH=config["MAX_UPLOAD_MB"] * 1024 * 1024,
+        WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
+        RATELIMIT_STORAGE_URI=config["REDIS_URL"] or "memory://",
+        RATELIMIT_HEADERS_ENABLED=True,
+    )
+    config.update(overrides or {})  # an explicit override beats a derived value, too
+    return config

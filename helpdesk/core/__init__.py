@@ -1,0 +1,1 @@
+"""Mechanisms with no domain knowledge: crypto, sanitize, mailer, storage, pagination, audit, clock, render."""

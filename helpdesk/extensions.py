@@ -1,0 +1,54 @@
+"""Flask extensions, created unbound here and bound to the app in `create_app()`."""
+from authlib.integrations.flask_client import OAuth
+from flask import g
+from flask_babel import Babel
+from flask_htmx import HTMX
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
+from flask_wtf.csrf import CSRFProtect
+from peewee import SqliteDatabase
+from playhouse.db_url import connect as connect_url
+from playhouse.flask_utils import FlaskDB
+
+class RequestDatabase(FlaskDB):
+    """FlaskDB's connection per request, reusing one already open in this thread.
+
+    A job or test that holds a connection can then call into request code
+    without "connection already open" errors; only the opener closes it.
+    """
+
+    def connect_db(self):
+        g.db_opened_by_request = self.database.connect(reuse_if_open=True)
+
+    def close_db(self, exc):
+        if g.pop("db_opened_by_request", False) and not self.database.is_closed():
+            self.database.close()
+
+
+db = RequestDatabase()
+login_manager = LoginManager()
+csrf = CSRFProtect()
+limiter = Limiter(key_func=get_remote_address)
+oauth = OAuth()
+htmx = HTMX()
+babel = Babel()
+
+SQLITE_PRAGMAS = {
+    "journal_mode": "wal",  # readers never wait for the writer
+    "foreign_keys": 1,
+    "busy_timeout": 5000,
+    "synchronous": "normal",
+    "cache_size": -64000,
+}
+
+
+def make_database(url):
+    """A peewee database for `url`: SQLite with sane pragmas, or PostgreSQL through psycopg 3."""
+    if url.startswith("sqlite:///"):
+        return SqliteDatabase(url[len("sqlite:///"):], pragmas=SQLITE_PRAGMAS)
+    scheme, rest = url.split("://", 1)
+    if scheme in ("postgres", "postgresql"):
+        # psycopg3:// is peewee's PostgresqlExtDatabase on psycopg 3 (full-text search included).
+        return connect_url("psycopg3://" + rest)
+    raise ValueError(f"unsupported database URL scheme {scheme!r}")

@@ -1,0 +1,144 @@
+"""Background jobs.
+
+With `REDIS_URL` set, `enqueue()` puts a job on the RQ queue and `flask worker`
+(the Procfile's `worker`) runs it, with RQ's scheduler for retries and a thread
+that enqueues the periodic jobs listed in `PERIODIC_JOBS`. Without it (a laptop's first run, the
+tests on SQLite) the job runs in-process at once, so nothing needs Redis.
+
+Jobs are plain functions decorated with `@job`: they take ids, not objects,
+and are idempotent, so a retry or a second run changes nothing.
+"""
+import functools
+import logging
+import threading
+import time
+
+from flask import current_app, has_app_context
+from redis import Redis
+from rq import Queue, Retry
+
+log = logging.getLogger(__name__)
+
+# Retries for temporary failures (SMTP 4xx, timeouts): 5 tries over about half an hour.
+DEFAULT_RETRY_INTERVALS = [10, 60, 300, 600, 900]
+
+# The periodic jobs: (dotted function path, interval in seconds).
+PERIODIC_JOBS = [
+    ("helpdesk.accounts.jobs.purge_expired_tokens", 24 * 3600),
+]
+
+
+class TemporaryFailure(Exception):
+    """A failure worth retrying later (a server said 'try again')."""
+
+
+def job(func):
+    """Run `func` inside an application context with a database connection."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        if has_app_context():
+            return _with_connection(func, *args, **kwargs)
+        from helpdesk import create_app
+
+        with create_app().app_context():
+            return _with_connection(func, *args, **kwargs)
+
+    return wrapper
+
+
+def _with_connection(func, *args, **kwargs):
+    from helpdesk.extensions import db
+
+    database = db.database
+    if database.is_closed():
+        with database.connection_context():
+            return func(*args, **kwargs)
+    return func(*args, **kwargs)
+
+
+def redis_connection(app=None):
+    """The Redis connection for jobs, or None when running in-process."""
+    app = app or current_app
+    url = app.config["REDIS_URL"]
+    if not url:
+        return None
+    if "redis" not in app.extensions:
+        app.extensions["redis"] = Redis.from_url(url)
+    return app.extensions["redis"]
+
+
+def queue(app=None):
+    """The RQ queue, or None when jobs run in-process."""
+    app = app or current_app
+    connection = redis_connection(app)
+    return Queue(app.config["QUEUE_NAME"], connection=connection) if connection else None
+
+
+def enqueue(func, *args, retry=True, **kwargs):
+    """Run `func(*args, **kwargs)` as a job: on Redis when configured, else now, here."""
+    rq_queue = queue()
+    if rq_queue is not None:
+        return rq_queue.enqueue(
+            func, *args, **kwargs,
+            retry=Retry(max=len(DEFAULT_RETRY_INTERVALS), interval=DEFAULT_RETRY_INTERVALS) if retry else None,
+        )
+    attempts = len(DEFAULT_RETRY_INTERVALS) + 1 if retry else 1
+    for attempt in range(1, attempts + 1):
+        try:
+            return func(*args, **kwargs)
+        except TemporaryFailure as error:
+            # In-process there is no scheduler to wait on: retry at once, a few times.
+            log.warning("job %s failed (attempt %d): %s", func.__name__, attempt, error)
+    return None
+
+
+def resolve(dotted_path):
+    """The function named by a dotted path."""
+    import importlib
+
+    module_name, name = dotted_path.rsplit(".", 1)
+    return getattr(importlib.import_module(module_name), name)
+
+
+_last_in_process_run = {}
+
+
+def enqueue_due_periodic_jobs():
+    """Enqueue each periodic job whose interval has passed; returns their paths.
+
+    On Redis a key per job (SET NX with the interval as expiry) lets any number
+    of workers run this loop while each job is enqueued once per interval.
+    """
+    connection = redis_connection()
+    due = []
+    for path, interval in PERIODIC_JOBS:
+        if connection is not None:
+            key = f"{current_app.config['QUEUE_NAME']}:periodic:{path}"
+            if not connection.set(key, "1", nx=True, ex=interval):
+                continue
+        else:
+            now = time.monotonic()
+            if now - _last_in_process_run.get(path, -interval) < interval:
+                continue
+            _last_in_process_run[path] = now
+        due.append(path)
+        enqueue(resolve(path))
+    return due
+
+
+def start_periodic_thread(app, tick_seconds=30):
+    """Check the periodic jobs every `tick_seconds` from a daemon thread. Returns the thread."""
+
+    def loop():
+        while True:
+            with app.app_context():
+                try:
+                    enqueue_due_periodic_jobs()
+                except Exception:
+                    log.exception("enqueuing periodic jobs failed")
+            time.sleep(tick_seconds)
+
+    thread = threading.Thread(target=loop, name="periodic-jobs", daemon=True)
+    thread.start()
+    return thread

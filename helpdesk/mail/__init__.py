@@ -1,0 +1,1 @@
+"""Mail channel: mailboxes in, replies out."""

@@ -1,0 +1,30 @@
+"""The base model and the list of every model, in creation order.
+
+Tenant tables subclass `workspaces.models.TenantModel`, which adds the
+workspace foreign key and `of(workspace)`.
+"""
+from peewee import DateTimeField
+
+from helpdesk.core.clock import utcnow
+from helpdesk.extensions import db
+
+
+class BaseModel(db.Model):
+    """Every table has a creation time (UTC, naive)."""
+
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        legacy_table_names = False
+
+
+def all_models():
+    """Every model of the application, parents before children."""
+    from peewee import sort_models
+
+    from helpdesk.accounts.models import MODELS as accounts
+    from helpdesk.core.audit import AuditEntry
+    from helpdesk.core.mailer import SystemEmail
+    from helpdesk.workspaces.models import MODELS as workspaces
+
+    return sort_models([AuditEntry, SystemEmail, *accounts, *workspaces])

@@ -1,0 +1,252 @@
+"""Workspace rules: creation with a trial (R1, R3, R7), members and roles (R5).
+
+Functions take the workspace, the acting member and `now` explicitly.
+"""
+import re
+import unicodedata
+from datetime import timedelta
+
+from peewee import JOIN, IntegrityError, fn
+
+from helpdesk.accounts.models import User
+from helpdesk.accounts.services import normalize_email
+from helpdesk.core import audit
+from helpdesk.core.tokens import hash_token, new_token
+from helpdesk.extensions import db
+from helpdesk.workspaces.models import Invitation, Membership, Role, TrialClaim, Workspace
+
+INVITATION_VALID_FOR = timedelta(days=7)
+RESERVED_SLUGS = {"admin", "api", "app", "demo-reserved", "help", "operator", "static", "www"}
+# Addresses at these domains are individuals: their domain is not a company's (R3).
+FREE_MAIL_DOMAINS = {
+    "gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "live.com", "yahoo.com",
+    "icloud.com", "me.com", "proton.me", "protonmail.com", "gmx.de", "gmx.net", "web.de",
+    "yandex.ru", "mail.ru", "aol.com", "zoho.com", "example.com", "example.org",
+}
+
+
+class WorkspaceError(Exception):
+    """A rule refused the action; the message is meant for the person."""
+
+
+def slugify(name):
+    """A URL-safe slug from a workspace name: 'Acme Café' -> 'acme-cafe'."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:50].strip("-")
+    return slug or "workspace"
+
+
+def unique_slug(name):
+    """`slugify(name)`, with a number added when taken."""
+    base = slugify(name)
+    if base in RESERVED_SLUGS:
+        base = f"{base}-team"
+    taken = {w.slug for w in Workspace.select(Workspace.slug)
+             .where((Workspace.slug == base) | Workspace.slug.startswith(base + "-"))}
+    if base not in taken:
+        return base
+    number = 2
+    while f"{base}-{number}" in taken:
+        number += 1
+    return f"{base}-{number}"
+
+
+def trial_keys(email):
+    """(email key, company domain key or None) identifying one person or company (R3).
+
+    Plus-tags are dropped, and dots in Gmail local parts, so that one inbox
+    cannot take many trials.
+    """
+    local, _, domain = normalize_email(email).partition("@")
+    local = local.split("+", 1)[0]
+    if domain in ("gmail.com", "googlemail.com"):
+        local, domain = local.replace(".", ""), "gmail.com"
+    return f"{local}@{domain}", None if domain in FREE_MAIL_DOMAINS else domain
+
+
+def had_unpaid_trial(email):
+    """True when this person or company already had a trial that was never paid (R3)."""
+    email_key, domain_key = trial_keys(email)
+    match = TrialClaim.email_key == email_key
+    if domain_key:
+        match |= TrialClaim.domain_key == domain_key
+    claims = TrialClaim.select(TrialClaim, Workspace).join(Workspace, JOIN.LEFT_OUTER).where(match)
+    return any(claim.workspace is None or claim.workspace.paid_until is None for claim in claims)
+
+
+def create_workspace(owner, name, *, now, trial_days):
+    """A new workspace owned by `owner`, in trial unless this person had one (R1, R3, R7).
+
+    Returns (workspace, trial_granted).
+    """
+    name = name.strip()
+    if not name:
+        raise WorkspaceError("Give the workspace a name.")
+    trial_granted = not had_unpaid_trial(owner.email)
+    with db.database.atomic():
+        for _ in range(3):  # two sign-ups racing for one slug: the loser takes the next number
+            try:
+                with db.database.atomic():
+                    workspace = Workspace.create(
+                        name=name, slug=unique_slug(name), created_at=now,
+                        status=Workspace.TRIAL if trial_granted else Workspace.LAPSED,
+                        trial_ends_at=now + timedelta(days=trial_days if trial_granted else 0))
+                break
+            except IntegrityError:
+                continue
+        else:
+            raise WorkspaceError("Could not find a free address for this workspace; try another name.")
+        Membership.create(workspace=workspace, user=owner, role=Role.OWNER, created_at=now)
+        if trial_granted:
+            email_key, domain_key = trial_keys(owner.email)
+            TrialClaim.create(email_key=email_key, domain_key=domain_key, workspace=workspace, created_at=now)
+        audit.record("workspace_created", now=now, workspace=workspace, actor=owner,
+                     trial=trial_granted)
+    return workspace, trial_granted
+
+
+def memberships_of(user):
+    """The user's memberships with their workspaces, by workspace name (one query)."""
+    return list(Membership.select(Membership, Workspace).join(Workspace)
+                .where(Membership.user == user).order_by(fn.LOWER(Workspace.name)))
+
+
+def membership(workspace, user):
+    """The user's membership of `workspace`, or None."""
+    return Membership.of(workspace).where(Membership.user == user).first()
+
+
+def members(workspace):
+    """Members with their users, owner first, then by name (one query)."""
+    order = {Role.OWNER: 0, Role.ADMIN: 1, Role.AGENT: 2}
+    rows = list(Membership.of(workspace, Membership, User).join(User).order_by(fn.LOWER(User.name)))
+    return sorted(rows, key=lambda m: order.get(m.role, 9))
+
+
+def pending_invitations(workspace, *, now):
+    """Invitations not yet accepted, revoked or expired."""
+    return list(Invitation.of(workspace).where(
+        Invitation.accepted_at.is_null(), Invitation.revoked_at.is_null(), Invitation.expires_at > now,
+    ).order_by(Invitation.created_at.desc()))
+
+
+def _require_manager(actor):
+    if not actor.can_manage_members:
+        raise WorkspaceError("Only the owner and admins can manage members.")
+
+
+def invite(workspace, actor, email, role, *, now):
+    """Invite `email` as `role`; returns (invitation, token). A repeat invite replaces the old link."""
+    _require_manager(actor)
+    email = normalize_email(email)
+    if role not in Role.ASSIGNABLE:
+        raise WorkspaceError("Choose admin or agent.")
+    already = (Membership.of(workspace).join(User).where(User.email == email).exists())
+    if already:
+        raise WorkspaceError(f"{email} is already a member of this workspace.")
+    token, token_hash = new_token()
+    with db.database.atomic():
+        (Invitation.update(revoked_at=now)
+         .where(Invitation.workspace == workspace, Invitation.email == email,
+                Invitation.accepted_at.is_null(), Invitation.revoked_at.is_null()).execute())
+        invitation = Invitation.create(workspace=workspace, email=email, role=role, token_hash=token_hash,
+                                       invited_by=actor.user_id, expires_at=now + INVITATION_VALID_FOR,
+                                       created_at=now)
+        audit.record("member_invited", now=now, workspace=workspace, actor=actor.user, email=email, role=role)
+    return invitation, token
+
+
+def find_invitation(token, *, now):
+    """The open invitation for a token, with its workspace. Raises WorkspaceError."""
+    invitation = (Invitation.select(Invitation, Workspace).join(Workspace)
+                  .where(Invitation.token_hash == hash_token(token)).first())
+    if invitation is None or invitation.revoked_at or invitation.accepted_at:
+        raise WorkspaceError("This invitation is not valid any more. Ask for a new one.")
+    if invitation.expires_at < now:
+        raise WorkspaceError("This invitation has expired. Ask the workspace admin for a new one.")
+    return invitation
+
+
+def accept_invitation(token, user, *, now):
+    """Make `user` a member through an invitation sent to their email address."""
+    invitation = find_invitation(token, now=now)
+    if normalize_email(user.email) != invitation.email:
+        raise WorkspaceError(f"This invitation was sent to {invitation.email}. "
+                             "Sign in with that address to accept it.")
+    with db.database.atomic():
+        claimed = (Invitation.update(accepted_at=now)
+                   .where(Invitation.id == invitation.id, Invitation.accepted_at.is_null()).execute())
+        if not claimed:
+            raise WorkspaceError("This invitation is not valid any more. Ask for a new one.")
+        joined = membership(invitation.workspace, user)
+        if joined is None:
+            joined = Membership.create(workspace=invitation.workspace, user=user, role=invitation.role,
+                                       created_at=now)
+        if user.email_verified_at is None:  # the link reached their inbox
+            user.email_verified_at = now
+            user.save()
+        audit.record("member_joined", now=now, workspace=invitation.workspace, actor=user, role=joined.role)
+    return joined
+
+
+def revoke_invitation(workspace, actor, invitation_id, *, now):
+    """Withdraw a pending invitation."""
+    _require_manager(actor)
+    invitation = Invitation.of(workspace).where(Invitation.id == invitation_id).first()
+    if invitation is None:
+        raise LookupError(invitation_id)
+    invitation.revoked_at = now
+    invitation.save()
+    audit.record("invitation_revoked", now=now, workspace=workspace, actor=actor.user, email=invitation.email)
+
+
+def get_member(workspace, membership_id):
+    """A membership of this workspace by id, or LookupError (answers 404)."""
+    found = Membership.of(workspace, Membership, User).join(User).where(Membership.id == membership_id).first()
+    if found is None:
+        raise LookupError(membership_id)
+    return found
+
+
+def change_role(workspace, actor, membership_id, role, *, now):
+    """Make a member admin or agent (R5); the owner's role moves only by transfer."""
+    _require_manager(actor)
+    target = get_member(workspace, membership_id)
+    if role not in Role.ASSIGNABLE:
+        raise WorkspaceError("Choose admin or agent; ownership moves by transfer.")
+    if target.is_owner:
+        raise WorkspaceError("The owner's role changes only by transferring ownership.")
+    if target.role != role:
+        before, target.role = target.role, role
+        target.save()
+        audit.record("role_changed", now=now, workspace=workspace, actor=actor.user,
+                     member=target.user.email, before=before, after=role)
+    return target
+
+
+def remove_member(workspace, actor, membership_id, *, now):
+    """Remove a member; the owner cannot be removed (transfer ownership first)."""
+    target = get_member(workspace, membership_id)
+    if target.user_id != actor.user_id:
+        _require_manager(actor)
+    if target.is_owner:
+        raise WorkspaceError("The owner cannot be removed. Transfer ownership first.")
+    target.delete_instance()
+    audit.record("member_removed", now=now, workspace=workspace, actor=actor.user, member=target.user.email)
+    return target
+
+
+def transfer_ownership(workspace, actor, membership_id, *, now):
+    """Give ownership to another member; the old owner becomes an admin."""
+    if not actor.is_owner:
+        raise WorkspaceError("Only the owner can transfer ownership.")
+    target = get_member(workspace, membership_id)
+    if target.id == actor.id:
+        raise WorkspaceError("You already own this workspace.")
+    with db.database.atomic():
+        actor.role, target.role = Role.ADMIN, Role.OWNER
+        actor.save()
+        target.save()
+        audit.record("ownership_transferred", now=now, workspace=workspace, actor=actor.user,
+                     new_owner=target.user.email)
+    return target

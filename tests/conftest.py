@@ -1,0 +1,117 @@
+"""Shared fixtures: the app on a fresh database, a client, sign-in, captured mail, jobs.
+
+The database is a SQLite file in a temp folder, or the PostgreSQL database named
+by `DATABASE_URL`; jobs run in-process, or on the Redis named by `REDIS_URL`
+(then `drain_jobs()` runs them with a burst worker). Every test starts with
+empty tables.
+"""
+import email
+import os
+import re
+from email import policy
+
+import pytest
+
+from helpdesk import create_app
+from helpdesk.cli import migration_runner
+from helpdesk.extensions import db, limiter
+from helpdesk.jobs import queue
+from helpdesk.models import all_models
+from tests.factories import DEFAULT_PASSWORD
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("app")
+    app = create_app({
+        "TESTING": True,
+        "DATABASE_URL": os.environ.get("DATABASE_URL") or f"sqlite:///{folder}/test.sqlite3",
+        "MAIL_URL": f"file://{folder}/outbox",
+        "OUTBOX_DIR": folder / "outbox",
+        "SIGNUP_MIN_SECONDS": 0,
+        "QUEUE_NAME": f"helpdesk-test-{os.getpid()}",
+        "BASE_URL": "http://localhost",
+    })
+    with app.app_context(), db.database.connection_context():
+        migration_runner().up()
+    return app
+
+
+@pytest.fixture(autouse=True)
+def _clean_state(app):
+    """An app context and a database connection per test; tables emptied afterwards."""
+    with app.app_context():
+        db.database.connect(reuse_if_open=True)
+        limiter.reset()
+        yield
+        _empty_tables()
+        for path in app.config["OUTBOX_DIR"].glob("*.eml"):
+            path.unlink()
+        if not db.database.is_closed():
+            db.database.close()
+
+
+def _empty_tables():
+    tables = [model._meta.table_name for model in reversed(all_models())]
+    if db.database.obj.__class__.__name__.startswith("Sqlite"):
+        with db.database.atomic():
+            for table in tables:
+                db.database.execute_sql(f'DELETE FROM "{table}"')
+    else:
+        db.database.execute_sql("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE")
+
+
+@pytest.fixture
+def make_app(app):
+    """Build another app with `overrides`; the shared database binding is restored afterwards."""
+    # The extensions are shared: keep the same database and rate-limit storage.
+    shared = {key: app.config[key] for key in ("DATABASE_URL", "RATELIMIT_STORAGE_URI")}
+    yield lambda **overrides: create_app({**shared, **overrides})
+    db.database.initialize(app.config["DATABASE"])
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def drain_jobs():
+    """Run every queued job now (a no-op when jobs run in-process)."""
+    rq_queue = queue()
+    if rq_queue is not None:
+        from rq import SimpleWorker
+
+        SimpleWorker([rq_queue], connection=rq_queue.connection).work(burst=True)
+
+
+def sent_mail(app, to=None):
+    """Messages delivered to the outbox, oldest first, optionally only those to `to`."""
+    drain_jobs()
+    paths = sorted(app.config["OUTBOX_DIR"].glob("*.eml"), key=lambda p: p.stat().st_mtime_ns)
+    messages = [email.message_from_bytes(p.read_bytes(), policy=policy.default) for p in paths]
+    return [m for m in messages if to is None or m["To"] == to]
+
+
+def link_in(message):
+    """The first http link in the plain-text part of a message."""
+    text = message.get_body(("plain",)).get_content()
+    return re.search(r"https?://\S+", text).group(0)
+
+
+def csrf_token(client):
+    """The CSRF token of the client's session (taken from a page's form)."""
+    page = client.get("/signin").get_data(as_text=True)
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+
+
+def sign_in(client, user, password=DEFAULT_PASSWORD):
+    """Sign `user` in through the real form."""
+    response = client.post("/signin", data={"csrf_token": csrf_token(client), "email": user.email,
+                                            "password": password})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return response
+
+
+def post(client, url, data=None, **kwargs):
+    """POST a form with the session's CSRF token."""
+    return client.post(url, data={"csrf_token": csrf_token(client), **(data or {})}, **kwargs)

@@ -1,0 +1,28 @@
+"""Plain `make_*` functions that build test data through the real services."""
+import itertools
+
+from helpdesk.accounts.services import create_user
+from helpdesk.core.clock import utcnow
+from helpdesk.workspaces.models import Membership, Role
+from helpdesk.workspaces.services import create_workspace
+
+DEFAULT_PASSWORD = "correct horse battery"
+_numbers = itertools.count(1)
+
+
+def make_user(name=None, email=None, password=DEFAULT_PASSWORD, verified=True, now=None):
+    number = next(_numbers)
+    return create_user(name or f"Person {number}", email or f"person{number}@company{number}.example", password,
+                       now=now or utcnow(), terms_version="test", verified=verified)
+
+
+def make_workspace(owner=None, name=None, now=None, trial_days=14):
+    owner = owner or make_user()
+    workspace, _ = create_workspace(owner, name or f"Team {next(_numbers)}", now=now or utcnow(),
+                                    trial_days=trial_days)
+    return workspace
+
+
+def add_member(workspace, user=None, role=Role.AGENT):
+    user = user or make_user()
+    return Membership.create(workspace=workspace, user=user, role=role)
