@@ -39,16 +39,27 @@ def app(tmp_path_factory):
 
 @pytest.fixture(autouse=True)
 def _clean_state(app):
-    """An app context and a database connection per test; tables emptied afterwards."""
+    """A database connection per test; tables emptied afterwards.
+
+    No app context is held during the test: requests of the test client must
+    each get their own (a shared one would share `g`, and with it the signed-in user).
+    """
+    db.database.connect(reuse_if_open=True)
     with app.app_context():
-        db.database.connect(reuse_if_open=True)
         limiter.reset()
+    yield
+    _empty_tables()
+    for path in app.config["OUTBOX_DIR"].glob("*.eml"):
+        path.unlink()
+    if not db.database.is_closed():
+        db.database.close()
+
+
+@pytest.fixture
+def app_context(app):
+    """For tests that call jobs or mail functions directly."""
+    with app.app_context():
         yield
-        _empty_tables()
-        for path in app.config["OUTBOX_DIR"].glob("*.eml"):
-            path.unlink()
-        if not db.database.is_closed():
-            db.database.close()
 
 
 def _empty_tables():
@@ -86,7 +97,8 @@ def drain_jobs():
 
 def sent_mail(app, to=None):
     """Messages delivered to the outbox, oldest first, optionally only those to `to`."""
-    drain_jobs()
+    with app.app_context():
+        drain_jobs()
     paths = sorted(app.config["OUTBOX_DIR"].glob("*.eml"), key=lambda p: p.stat().st_mtime_ns)
     messages = [email.message_from_bytes(p.read_bytes(), policy=policy.default) for p in paths]
     return [m for m in messages if to is None or m["To"] == to]

@@ -2,9 +2,10 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email
 
-ROLE_CHOICES = [("agent", _l("Agent")), ("admin", _l("Admin"))]
+ROLE_CHOICES = [SelectChoice("agent", _l("Agent")), SelectChoice("admin", _l("Admin"))]
 
 
 class InviteForm(FlaskForm):

@@ -90,6 +90,8 @@ def remove_member(membership_id):
         member = workspaces.get_member(g.workspace, membership_id)
     except LookupError:
         abort(404)
+    if member.user_id != current_user.id:
+        require_manager()
     form = ConfirmForm()
     if form.validate_on_submit():
         try:
@@ -102,8 +104,6 @@ def remove_member(membership_id):
             return redirect(url_for("accounts.index"))
         flash(_("%(name)s was removed from the workspace.", name=member.user.name), "success")
         return redirect(url_for("workspace.members"))
-    if member.user_id != current_user.id:
-        require_manager()
     return render_template("workspaces/remove_member.html", member=member, form=form)
 
 

@@ -114,7 +114,7 @@ def test_password_too_short_is_explained(client):
     assert response.status_code == 422 and "at least 10 characters" in response.get_data(as_text=True)
 
 
-def test_purge_removes_only_long_expired_tokens():
+def test_purge_removes_only_long_expired_tokens(app_context):
     user = make_user()
     now = user.created_at
     accounts.issue_token(user, AccountToken.RESET_PASSWORD, now=now - timedelta(days=3))
