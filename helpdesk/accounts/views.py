@@ -62,6 +62,11 @@ def index():
     return render_template("accounts/landing.html")
 
 
+@bp.route("/terms")
+def terms():
+    return render_template("accounts/terms.html")
+
+
 @bp.route("/signup", methods=["GET", "POST"])
 @limiter.limit("10 per hour", methods=["POST"])
 def signup():
