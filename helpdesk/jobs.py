@@ -76,20 +76,26 @@ def queue(app=None):
 
 
 def enqueue(func, *args, retry=True, **kwargs):
-    """Run `func(*args, **kwargs)` as a job: on Redis when configured, else now, here."""
+    """Run `func(*args, **kwargs)` as a job: on Redis when configured, else now, here.
+
+    `func` may be a dotted path, so that a domain can start a job of a domain it
+    must not import (tickets start the mail domain's delivery job).
+    """
     rq_queue = queue()
     if rq_queue is not None:
         return rq_queue.enqueue(
             func, *args, **kwargs,
             retry=Retry(max=len(DEFAULT_RETRY_INTERVALS), interval=DEFAULT_RETRY_INTERVALS) if retry else None,
         )
+    if isinstance(func, str):
+        func = resolve(func)
     attempts = len(DEFAULT_RETRY_INTERVALS) + 1 if retry else 1
     for attempt in range(1, attempts + 1):
         try:
             return func(*args, **kwargs)
         except TemporaryFailure as error:
             # In-process there is no scheduler to wait on: retry at once, a few times.
-            log.warning("job %s failed (attempt %d): %s", func.__name__, attempt, error)
+            log.warning("job %s failed (attempt %d): %s", getattr(func, "__name__", func), attempt, error)
     return None
 
 

@@ -18,6 +18,7 @@ from helpdesk.extensions import db, limiter
 from helpdesk.jobs import queue
 from helpdesk.models import all_models
 from tests.factories import DEFAULT_PASSWORD
+from tests.servers import dovecot, imap_account, smtp_server  # noqa: F401  (fixtures)
 
 
 @pytest.fixture(scope="session")
