@@ -25,6 +25,8 @@ def all_models():
     from helpdesk.accounts.models import MODELS as accounts
     from helpdesk.core.audit import AuditEntry
     from helpdesk.core.mailer import SystemEmail
+    from helpdesk.customers.models import MODELS as customers
+    from helpdesk.tickets.models import MODELS as tickets
     from helpdesk.workspaces.models import MODELS as workspaces
 
-    return sort_models([AuditEntry, SystemEmail, *accounts, *workspaces])
+    return sort_models([AuditEntry, SystemEmail, *accounts, *workspaces, *customers, *tickets])

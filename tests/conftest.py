@@ -29,6 +29,7 @@ def app(tmp_path_factory):
         "DATABASE_URL": os.environ.get("DATABASE_URL") or f"sqlite:///{folder}/test.sqlite3",
         "MAIL_URL": f"file://{folder}/outbox",
         "OUTBOX_DIR": folder / "outbox",
+        "STORAGE_DIR": str(folder / "storage"),
         "SIGNUP_MIN_SECONDS": 0,
         "QUEUE_NAME": f"helpdesk-test-{os.getpid()}",
         "BASE_URL": "http://localhost",
@@ -67,7 +68,7 @@ def _empty_tables():
     tables = [model._meta.table_name for model in reversed(all_models())]
     if db.database.obj.__class__.__name__.startswith("Sqlite"):
         with db.database.atomic():
-            for table in tables:
+            for table in [*tables, "ticket_search"]:  # the FTS5 table is not a model
                 db.database.execute_sql(f'DELETE FROM "{table}"')
     else:
         db.database.execute_sql("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE")

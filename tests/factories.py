@@ -26,3 +26,19 @@ def make_workspace(owner=None, name=None, now=None, trial_days=14):
 def add_member(workspace, user=None, role=Role.AGENT):
     user = user or make_user()
     return Membership.create(workspace=workspace, user=user, role=role)
+
+
+def make_customer(workspace, email=None, name=None):
+    from helpdesk.customers.services import find_or_create_customer
+
+    number = next(_numbers)
+    return find_or_create_customer(workspace, email or f"customer{number}@client{number}.example",
+                                   name if name is not None else f"Customer {number}", now=utcnow())
+
+
+def make_ticket(workspace, customer=None, subject=None, body="Hello, I need help.", now=None, **kwargs):
+    from helpdesk.tickets.services import open_ticket
+
+    customer = customer or make_customer(workspace)
+    return open_ticket(workspace, customer, subject or f"Question {next(_numbers)}", body, now=now or utcnow(),
+                       **kwargs)

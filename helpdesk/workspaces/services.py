@@ -250,3 +250,16 @@ def transfer_ownership(workspace, actor, membership_id, *, now):
         audit.record("ownership_transferred", now=now, workspace=workspace, actor=actor.user,
                      new_owner=target.user.email)
     return target
+
+
+def may_write(workspace, *, now):
+    """R13: True while a trial or a paid period runs; else the workspace is read-only.
+
+    Agents of a read-only workspace can still read, export and pay; incoming mail
+    is still stored. This is the one check every write action goes through.
+    """
+    if workspace.status == Workspace.TRIAL:
+        return workspace.trial_ends_at is not None and workspace.trial_ends_at > now
+    if workspace.status == Workspace.ACTIVE:
+        return workspace.paid_until is not None and workspace.paid_until > now
+    return False

@@ -1,0 +1,44 @@
+"""Where attachment bytes live: a folder on disk (`STORAGE_DIR`, default `instance/storage`).
+
+Keys look like `<workspace id>/<random>/<file name>`, so a workspace's files sit
+under one prefix and deleting a workspace deletes one folder. An S3-compatible
+backend can replace this module's three functions without touching callers.
+"""
+import re
+import secrets
+import shutil
+from pathlib import Path
+
+from flask import current_app
+
+
+def _root():
+    return Path(current_app.config["STORAGE_DIR"])
+
+
+def safe_filename(filename):
+    """A file name that cannot climb out of its folder: 'a/../b c.pdf' -> 'b_c.pdf'."""
+    name = re.sub(r"[^\w.\-]+", "_", Path(filename or "file").name).strip("._")
+    return name[:120] or "file"
+
+
+def save(workspace_id, filename, data):
+    """Store `data`; returns its key."""
+    key = f"{int(workspace_id)}/{secrets.token_hex(12)}/{safe_filename(filename)}"
+    path = _root() / key
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return key
+
+
+def read(key):
+    """The bytes stored under `key`."""
+    path = (_root() / key).resolve()
+    if _root().resolve() not in path.parents:
+        raise FileNotFoundError(key)
+    return path.read_bytes()
+
+
+def delete_workspace_files(workspace_id):
+    """Remove every file of a workspace (R21)."""
+    shutil.rmtree(_root() / str(int(workspace_id)), ignore_errors=True)

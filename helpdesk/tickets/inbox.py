@@ -1,0 +1,134 @@
+"""The inbox: views, sorts, keyset pages, bounded counts, search.
+
+Each view is an equality on indexed columns, each sort follows an index, and a
+page is fetched with "after this row" (keyset) rather than OFFSET, so page 1
+and page 10,000 cost the same. Counts stop at `COUNT_CAP` ("1000+").
+"""
+from dataclasses import dataclass
+from datetime import datetime
+
+from peewee import JOIN, SQL
+
+from helpdesk.accounts.models import User
+from helpdesk.customers.models import Customer
+from helpdesk.extensions import db
+from helpdesk.tickets import search
+from helpdesk.tickets.models import Status, Tag, Ticket, TicketTag
+from helpdesk.tickets.services import tags_of
+
+PAGE_SIZE = 25
+COUNT_CAP = 1000
+VIEWS = {
+    "unassigned": "Unassigned",
+    "mine": "Mine",
+    "open": "All open",
+    "pending": "Pending",
+    "solved": "Solved",
+}
+SORTS = {"newest": "Newest", "oldest": "Oldest", "activity": "Last customer activity"}
+Assignee = User.alias("assignee")
+
+
+@dataclass
+class Page:
+    tickets: list
+    next_cursor: str | None
+    tags: dict
+
+
+def _view_filter(workspace, user_id, view):
+    """The WHERE clause of a named view (None for an unknown view)."""
+    in_workspace = Ticket.workspace == workspace
+    return {
+        "unassigned": in_workspace & (Ticket.status == Status.OPEN) & Ticket.assignee.is_null(),
+        "mine": in_workspace & (Ticket.status == Status.OPEN) & (Ticket.assignee == user_id),
+        "open": in_workspace & (Ticket.status == Status.OPEN),
+        "pending": in_workspace & (Ticket.status == Status.PENDING),
+        "solved": in_workspace & (Ticket.status == Status.SOLVED),
+    }.get(view)
+
+
+def _listing():
+    """Tickets with their customer and assignee names, in one query."""
+    return (Ticket.select(Ticket, Customer.id, Customer.name, Customer.email, Assignee.id, Assignee.name)
+            .join(Customer, on=(Ticket.customer == Customer.id))
+            .switch(Ticket).join(Assignee, JOIN.LEFT_OUTER, on=(Ticket.assignee == Assignee.id), attr="assignee"))
+
+
+def encode_cursor(ticket, sort):
+    if sort == "activity":
+        return f"{ticket.last_customer_activity_at.isoformat()}|{ticket.id}"
+    return str(ticket.id)
+
+
+def _after(query, sort, cursor):
+    """Rows strictly after `cursor` in `sort` order."""
+    try:
+        if sort == "activity":
+            stamp, _, ticket_id = cursor.partition("|")
+            stamp, ticket_id = datetime.fromisoformat(stamp), int(ticket_id)
+            return query.where((Ticket.last_customer_activity_at < stamp) | (
+                (Ticket.last_customer_activity_at == stamp) & (Ticket.id < ticket_id)))
+        ticket_id = int(cursor)
+    except ValueError:
+        return query  # a mangled cursor shows the first page
+    return query.where(Ticket.id > ticket_id if sort == "oldest" else Ticket.id < ticket_id)
+
+
+def _ordered(query, sort):
+    if sort == "oldest":
+        return query.order_by(Ticket.id)
+    if sort == "activity":
+        return query.order_by(Ticket.last_customer_activity_at.desc(), Ticket.id.desc())
+    return query.order_by(Ticket.id.desc())
+
+
+def _page(rows, sort):
+    rows = list(rows)
+    more = len(rows) > PAGE_SIZE
+    rows = rows[:PAGE_SIZE]
+    return Page(rows, encode_cursor(rows[-1], sort) if more else None, tags_of([t.id for t in rows]))
+
+
+def inbox_page(workspace, user_id, *, view="open", sort="newest", cursor=None, tag=None):
+    """One page of a view (or of a tag's tickets, any status)."""
+    sort = sort if sort in SORTS else "newest"
+    query = _listing()
+    if tag:
+        query = query.join_from(Ticket, TicketTag, on=(TicketTag.ticket == Ticket.id)).join(
+            Tag, on=(TicketTag.tag == Tag.id)).where(Tag.workspace == workspace, Tag.name == tag,
+                                                      Ticket.workspace == workspace)
+    else:
+        condition = _view_filter(workspace, user_id, view)
+        if condition is None:
+            raise LookupError(view)
+        query = query.where(condition)
+    if cursor:
+        query = _after(query, sort, cursor)
+    return _page(_ordered(query, sort).limit(PAGE_SIZE + 1), sort)
+
+
+def search_page(workspace, query_text, *, cursor=None):
+    """Tickets matching the search box, newest first."""
+    before = int(cursor) if cursor and cursor.isdigit() else None
+    ids = search.search_ticket_ids(workspace.id, query_text, before_id=before, limit=PAGE_SIZE + 1)
+    if not ids:
+        return Page([], None, {})
+    rows = _listing().where(Ticket.workspace == workspace, Ticket.id.in_(ids)).order_by(Ticket.id.desc())
+    return _page(rows, "newest")
+
+
+def view_counts(workspace, user_id):
+    """{view: count} for every view, each capped at COUNT_CAP, in one query."""
+    parts, params = [], []
+    for view in VIEWS:
+        subquery = Ticket.select(SQL("1")).where(_view_filter(workspace, user_id, view)).limit(COUNT_CAP)
+        sql, sub_params = subquery.sql()
+        parts.append(f"SELECT '{view}', COUNT(*) FROM ({sql}) AS v_{view}")
+        params.extend(sub_params)
+    return {view: count for view, count in db.database.execute_sql(" UNION ALL ".join(parts), params)}
+
+
+def workspace_tags(workspace, limit=50):
+    """Tag names of the workspace for the sidebar."""
+    return [name for (name,) in Tag.of(workspace, Tag.name).order_by(Tag.name).limit(limit).tuples()]

@@ -1,0 +1,81 @@
+"""Full-text search over tickets: subject, messages, customer name and email.
+
+One document per ticket, in a table of its own:
+- SQLite: an FTS5 table `ticket_search(scope, body)`, rowid = ticket id; `scope`
+  holds "w<workspace id>" so the workspace filter is part of the MATCH.
+- PostgreSQL: `ticket_search(ticket_id, workspace_id, document tsvector)` with a GIN index.
+Both use no stemming ('simple' / unicode61) so every language is found as typed,
+and every word of the query matches as a prefix ("printe" finds "printer").
+"""
+import re
+
+from peewee import PostgresqlDatabase
+
+from helpdesk.extensions import db
+
+WORD = re.compile(r"\w+", re.UNICODE)
+MAX_TERMS = 8
+
+
+def _is_postgres():
+    return isinstance(db.database.obj, PostgresqlDatabase)
+
+
+def terms_of(query):
+    """The words of a search box entry, at most MAX_TERMS of them."""
+    return WORD.findall(query.lower())[:MAX_TERMS]
+
+
+def _words(text):
+    """Text as plain words: PostgreSQL's parser would keep "ann@acme.example" as one token."""
+    return " ".join(WORD.findall(text.lower()))
+
+
+def index_ticket(ticket_id, workspace_id, text):
+    """Create the document of a new ticket."""
+    text = _words(text)
+    if _is_postgres():
+        db.database.execute_sql(
+            "INSERT INTO ticket_search (ticket_id, workspace_id, document) VALUES (%s, %s, to_tsvector('simple', %s))",
+            (ticket_id, workspace_id, text))
+    else:
+        db.database.execute_sql("INSERT INTO ticket_search (rowid, scope, body) VALUES (?, ?, ?)",
+                                (ticket_id, f"w{workspace_id}", text))
+
+
+def append_text(ticket_id, text):
+    """Add words (a new message, a new customer name) to a ticket's document."""
+    text = _words(text)
+    if _is_postgres():
+        db.database.execute_sql(
+            "UPDATE ticket_search SET document = document || to_tsvector('simple', %s) WHERE ticket_id = %s",
+            (text, ticket_id))
+    else:
+        db.database.execute_sql("UPDATE ticket_search SET body = body || ' ' || ? WHERE rowid = ?",
+                                (text, ticket_id))
+
+
+def search_ticket_ids(workspace_id, query, *, before_id=None, limit=25):
+    """Ids of matching tickets of one workspace, newest first, below `before_id` (keyset)."""
+    terms = terms_of(query)
+    if not terms:
+        return []
+    if _is_postgres():
+        tsquery = " & ".join(f"{term}:*" for term in terms)
+        sql = ("SELECT ticket_id FROM ticket_search WHERE workspace_id = %s "
+               "AND document @@ to_tsquery('simple', %s)")
+        params = [workspace_id, tsquery]
+        if before_id:
+            sql += " AND ticket_id < %s"
+            params.append(before_id)
+        sql += " ORDER BY ticket_id DESC LIMIT %s"
+    else:
+        match = f'scope:"w{workspace_id}" AND ' + " AND ".join(f'body:"{term}"*' for term in terms)
+        sql = "SELECT rowid FROM ticket_search WHERE ticket_search MATCH ?"
+        params = [match]
+        if before_id:
+            sql += " AND rowid < ?"
+            params.append(before_id)
+        sql += " ORDER BY rowid DESC LIMIT ?"
+    params.append(limit)
+    return [row[0] for row in db.database.execute_sql(sql, params)]

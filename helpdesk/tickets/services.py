@@ -1,0 +1,322 @@
+"""Ticket rules: open, reply, note, status, priority, assignee, tags, bulk changes, canned replies.
+
+Every function takes the workspace (through the ticket), the acting user and
+`now`. Each change writes a `TicketEvent`, the ticket's history.
+"""
+import json
+import re
+from datetime import timedelta
+
+from peewee import IntegrityError, fn
+
+from helpdesk.accounts.models import User
+from helpdesk.core import storage
+from helpdesk.core.sanitize import html_to_text
+from helpdesk.extensions import db
+from helpdesk.jobs import enqueue
+from helpdesk.tickets import search
+from helpdesk.tickets.models import (
+    Attachment,
+    CannedReply,
+    Channel,
+    Message,
+    Priority,
+    Status,
+    Tag,
+    Ticket,
+    TicketEvent,
+    TicketTag,
+    TicketViewer,
+)
+from helpdesk.workspaces.models import Membership
+
+PREVIEW_LENGTH = 160
+PRESENCE_WINDOW = timedelta(seconds=30)
+# The job that turns an agent reply into an email; it lives in the mail domain (imported by name).
+DELIVER_REPLY_JOB = "helpdesk.mail.send.deliver_reply"
+
+
+class TicketError(Exception):
+    """A rule refused the action; the message is meant for the person."""
+
+
+def _event(ticket, actor, kind, now, **data):
+    return TicketEvent.create(workspace=ticket.workspace_id, ticket=ticket, actor=actor, kind=kind,
+                              data=json.dumps(data, default=str), created_at=now)
+
+
+def _preview(text):
+    return re.sub(r"\s+", " ", text).strip()[:PREVIEW_LENGTH]
+
+
+def _next_number(workspace):
+    return (Ticket.of(workspace, fn.MAX(Ticket.number)).scalar() or 0) + 1
+
+
+def _store_attachments(message, uploads, now):
+    """Save uploads (objects with filename, content_type, data) for `message`."""
+    for upload in uploads:
+        key = storage.save(message.workspace_id, upload.filename, upload.data)
+        Attachment.create(workspace=message.workspace_id, message=message, filename=upload.filename,
+                          content_type=upload.content_type or "application/octet-stream", size=len(upload.data),
+                          storage_key=key, content_id=getattr(upload, "content_id", None), created_at=now)
+
+
+def open_ticket(workspace, customer, subject, body, *, now, channel=Channel.MANUAL, actor=None,
+                body_html=None, email_message_id=None, attachments=()):
+    """A new ticket whose first message comes from `customer` (by mail, web form, or a call taken by `actor`)."""
+    subject = (subject or "").strip()[:300] or "(no subject)"
+    text = body if body is not None else html_to_text(body_html or "")
+    with db.database.atomic():
+        for _ in range(5):  # two tickets racing for one number: the loser takes the next
+            try:
+                with db.database.atomic():
+                    ticket = Ticket.create(workspace=workspace, number=_next_number(workspace), subject=subject,
+                                           channel=channel, customer=customer, created_at=now, updated_at=now,
+                                           last_customer_activity_at=now, message_count=1, preview=_preview(text))
+                break
+            except IntegrityError:
+                continue
+        else:
+            raise TicketError("Could not number the ticket; please try again.")
+        message = Message.create(workspace=workspace, ticket=ticket, kind=Message.CUSTOMER, customer=customer,
+                                 author=actor, body_text=text, body_html=body_html,
+                                 email_message_id=email_message_id, created_at=now)
+        _store_attachments(message, attachments, now)
+        _event(ticket, actor, "created", now, channel=channel)
+        search.index_ticket(ticket.id, ticket.workspace_id,
+                            " ".join([subject, text, customer.name or "", customer.email or ""]))
+    return ticket
+
+
+def add_customer_message(ticket, body, *, now, body_html=None, email_message_id=None, attachments=()):
+    """A customer's reply on their ticket; it reopens a solved or pending ticket."""
+    text = body if body is not None else html_to_text(body_html or "")
+    with db.database.atomic():
+        message = Message.create(workspace=ticket.workspace_id, ticket=ticket, kind=Message.CUSTOMER,
+                                 customer=ticket.customer_id, body_text=text, body_html=body_html,
+                                 email_message_id=email_message_id, created_at=now)
+        _store_attachments(message, attachments, now)
+        if ticket.status in (Status.SOLVED, Status.PENDING):
+            _set_status(ticket, None, Status.OPEN, now, reason="customer replied")
+        ticket.last_customer_activity_at = ticket.updated_at = now
+        ticket.message_count += 1
+        ticket.preview = _preview(text)
+        ticket.save()
+        search.append_text(ticket.id, text)
+    return message
+
+
+def reply(ticket, actor, body, *, now, attachments=(), status_after=None):
+    """An agent's answer: stored, then emailed to the customer by a job (with threading headers)."""
+    body = (body or "").strip()
+    if not body:
+        raise TicketError("Write a reply first.")
+    with db.database.atomic():
+        message = Message.create(workspace=ticket.workspace_id, ticket=ticket, kind=Message.REPLY, author=actor,
+                                 body_text=body, delivery_status=Message.QUEUED, created_at=now)
+        _store_attachments(message, attachments, now)
+        ticket.first_response_at = ticket.first_response_at or now
+        ticket.updated_at = now
+        ticket.message_count += 1
+        ticket.preview = _preview(body)
+        if status_after and status_after != ticket.status:
+            _set_status(ticket, actor, status_after, now)
+        ticket.save()
+        search.append_text(ticket.id, body)
+    enqueue(DELIVER_REPLY_JOB, message.id)
+    return message
+
+
+def add_note(ticket, actor, body, *, now, attachments=()):
+    """An internal note: seen by agents only, never emailed."""
+    body = (body or "").strip()
+    if not body:
+        raise TicketError("Write a note first.")
+    with db.database.atomic():
+        message = Message.create(workspace=ticket.workspace_id, ticket=ticket, kind=Message.NOTE, author=actor,
+                                 body_text=body, created_at=now)
+        _store_attachments(message, attachments, now)
+        ticket.updated_at = now
+        ticket.save()
+        search.append_text(ticket.id, body)
+    return message
+
+
+def _set_status(ticket, actor, status, now, **extra):
+    if status not in Status.ALL:
+        raise TicketError("Unknown status.")
+    if status == ticket.status:
+        return False
+    if status not in Status.TRANSITIONS[ticket.status]:
+        raise TicketError(f"A {ticket.status} ticket cannot become {status}.")
+    _event(ticket, actor, "status", now, before=ticket.status, after=status, **extra)
+    ticket.status = status
+    ticket.solved_at = now if status in (Status.SOLVED, Status.CLOSED) else None
+    ticket.updated_at = now
+    return True
+
+
+def change_status(ticket, actor, status, *, now):
+    """Move a ticket through its states (see `Status.TRANSITIONS`)."""
+    with db.database.atomic():
+        if _set_status(ticket, actor, status, now):
+            ticket.save()
+    return ticket
+
+
+def change_priority(ticket, actor, priority, *, now):
+    if priority not in Priority.ALL:
+        raise TicketError("Unknown priority.")
+    if priority != ticket.priority:
+        with db.database.atomic():
+            _event(ticket, actor, "priority", now, before=ticket.priority, after=priority)
+            ticket.priority, ticket.updated_at = priority, now
+            ticket.save()
+    return ticket
+
+
+def assignable_agents(workspace):
+    """Members who can be assigned tickets, by name (one query)."""
+    return list(User.select(User.id, User.name).join(Membership, on=(Membership.user == User.id))
+                .where(Membership.workspace == workspace).order_by(User.name))
+
+
+def assign(ticket, actor, assignee_id, *, now):
+    """Give the ticket to a member of its workspace, or to nobody (`assignee_id` None)."""
+    if assignee_id is not None:
+        member = (User.select(User.id, User.name).join(Membership, on=(Membership.user == User.id))
+                  .where(Membership.workspace == ticket.workspace_id, User.id == assignee_id).first())
+        if member is None:
+            raise TicketError("Only members of this workspace can be assigned.")
+    if assignee_id != ticket.assignee_id:
+        with db.database.atomic():
+            _event(ticket, actor, "assigned", now, before=ticket.assignee_id, after=assignee_id,
+                   name=member.name if assignee_id else None)
+            ticket.assignee, ticket.updated_at = assignee_id, now
+            ticket.save()
+    return ticket
+
+
+def normalize_tag(name):
+    return re.sub(r"\s+", "-", name.strip().lower())[:64]
+
+
+def _tag_ids(workspace_id, names):
+    ids = []
+    for name in {normalize_tag(n) for n in names if normalize_tag(n)}:
+        tag = Tag.of(workspace_id).where(Tag.name == name).first()
+        if tag is None:
+            try:
+                with db.database.atomic():
+                    tag = Tag.create(workspace=workspace_id, name=name)
+            except IntegrityError:
+                tag = Tag.of(workspace_id).where(Tag.name == name).get()
+        ids.append((tag.id, name))
+    return ids
+
+
+def tags_of(ticket_ids):
+    """{ticket id: [tag names]} for many tickets at once (one query)."""
+    result = {ticket_id: [] for ticket_id in ticket_ids}
+    if ticket_ids:
+        rows = (TicketTag.select(TicketTag.ticket, Tag.name).join(Tag)
+                .where(TicketTag.ticket.in_(ticket_ids)).order_by(Tag.name).tuples())
+        for ticket_id, name in rows:
+            result[ticket_id].append(name)
+    return result
+
+
+def set_tags(ticket, actor, names, *, now):
+    """Make the ticket's tags exactly `names` (created in the workspace when new)."""
+    wanted = dict(_tag_ids(ticket.workspace_id, names))
+    current = dict(TicketTag.select(TicketTag.tag, Tag.name).join(Tag).where(TicketTag.ticket == ticket).tuples())
+    added = [wanted[i] for i in wanted.keys() - current.keys()]
+    removed = [current[i] for i in current.keys() - wanted.keys()]
+    if added or removed:
+        with db.database.atomic():
+            TicketTag.delete().where(TicketTag.ticket == ticket, TicketTag.tag.in_(list(current.keys() - wanted.keys()))).execute()
+            for tag_id in wanted.keys() - current.keys():
+                TicketTag.create(workspace=ticket.workspace_id, ticket=ticket, tag=tag_id)
+            _event(ticket, actor, "tags", now, added=sorted(added), removed=sorted(removed))
+            ticket.updated_at = now
+            ticket.save()
+    return sorted(wanted.values())
+
+
+def add_tags(ticket, actor, names, *, now):
+    current = tags_of([ticket.id])[ticket.id]
+    return set_tags(ticket, actor, current + list(names), now=now)
+
+
+BULK_ACTIONS = ("assign", "tag", "status", "close")
+
+
+def bulk_update(workspace, actor, ticket_ids, action, value, *, now):
+    """Apply one change to many tickets of the workspace; returns how many changed."""
+    if action not in BULK_ACTIONS:
+        raise TicketError("Unknown bulk action.")
+    tickets = list(Ticket.of(workspace).where(Ticket.id.in_([int(i) for i in ticket_ids])))
+    changed = 0
+    with db.database.atomic():
+        for ticket in tickets:
+            before = (ticket.status, ticket.assignee_id)
+            try:
+                if action == "assign":
+                    assign(ticket, actor, int(value) if value else None, now=now)
+                elif action == "tag":
+                    add_tags(ticket, actor, [value], now=now)
+                elif action == "status":
+                    change_status(ticket, actor, value, now=now)
+                else:
+                    change_status(ticket, actor, Status.CLOSED, now=now)
+            except TicketError:
+                continue  # e.g. a closed ticket cannot become pending: skip it, change the rest
+            changed += (ticket.status, ticket.assignee_id) != before or action == "tag"
+    return changed
+
+
+PLACEHOLDER = re.compile(r"\{\{\s*(customer\.name|customer\.email|ticket\.number|ticket\.subject|agent\.name)\s*\}\}")
+
+
+def fill_placeholders(text, ticket, customer, agent):
+    """Replace {{customer.name}}, {{ticket.number}}... in a canned reply."""
+    values = {
+        "customer.name": customer.name or customer.email or "",
+        "customer.email": customer.email or "",
+        "ticket.number": str(ticket.number),
+        "ticket.subject": ticket.subject,
+        "agent.name": agent.name,
+    }
+    return PLACEHOLDER.sub(lambda m: values[m.group(1)], text)
+
+
+def save_canned_reply(workspace, title, body, *, canned=None):
+    title, body = title.strip(), body.strip()
+    if not title or not body:
+        raise TicketError("A canned reply needs a title and a text.")
+    if canned is None:
+        return CannedReply.create(workspace=workspace, title=title, body=body)
+    canned.title, canned.body = title, body
+    canned.save()
+    return canned
+
+
+def record_presence(ticket, user, *, replying, now):
+    """Note that `user` has the ticket open (and whether they are typing a reply)."""
+    updated = (TicketViewer.update(seen_at=now, replying=int(replying))
+               .where(TicketViewer.ticket == ticket, TicketViewer.user == user).execute())
+    if not updated:
+        try:
+            with db.database.atomic():
+                TicketViewer.create(workspace=ticket.workspace_id, ticket=ticket, user=user,
+                                    replying=int(replying), seen_at=now)
+        except IntegrityError:
+            pass  # the same person in two tabs: the other tab's row counts
+
+
+def other_viewers(ticket, user, *, now):
+    """Others who had this ticket open in the last 30 seconds: [(name, replying)]."""
+    return list(TicketViewer.select(User.name, TicketViewer.replying).join(User)
+                .where(TicketViewer.ticket == ticket, TicketViewer.user != user,
+                       TicketViewer.seen_at > now - PRESENCE_WINDOW).order_by(User.name).tuples())

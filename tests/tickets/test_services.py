@@ -1,0 +1,131 @@
+"""Ticket rules: numbering, the conversation, status machine, assignment, tags, bulk, canned replies."""
+from datetime import timedelta
+
+import pytest
+
+from helpdesk.tickets import services as tickets
+from helpdesk.tickets.inbox import inbox_page, search_page, view_counts
+from helpdesk.tickets.models import Message, Status, Ticket, TicketEvent
+from tests.factories import add_member, make_customer, make_ticket, make_workspace
+
+pytestmark = pytest.mark.usefixtures("app_context")  # replies enqueue their delivery job
+
+
+@pytest.fixture
+def workspace():
+    return make_workspace(name="Acme")
+
+
+@pytest.fixture
+def agent(workspace):
+    return workspace.membership_set.get().user
+
+
+def test_tickets_are_numbered_per_workspace(workspace):
+    other = make_workspace()
+    assert [make_ticket(workspace).number for _ in range(3)] == [1, 2, 3]
+    assert make_ticket(other).number == 1
+
+
+def test_open_ticket_records_the_first_message_and_event(workspace, agent):
+    customer = make_customer(workspace, name="Carla Client")
+    ticket = make_ticket(workspace, customer, subject="Printer jam", body="It jams on page 2", actor=agent)
+    (message,) = ticket.messages
+    assert message.kind == Message.CUSTOMER and message.customer_id == customer.id
+    assert ticket.status == Status.OPEN and ticket.preview == "It jams on page 2"
+    assert [e.kind for e in ticket.events] == ["created"]
+
+
+def test_customer_reply_reopens_a_solved_ticket(workspace, agent):
+    ticket = make_ticket(workspace)
+    now = ticket.created_at
+    tickets.change_status(ticket, agent, Status.SOLVED, now=now)
+    assert ticket.solved_at == now
+    tickets.add_customer_message(ticket, "Still broken!", now=now + timedelta(hours=1))
+    ticket = Ticket.get_by_id(ticket.id)
+    assert ticket.status == Status.OPEN and ticket.solved_at is None
+    assert ticket.last_customer_activity_at == now + timedelta(hours=1)
+    assert TicketEvent.select().where(TicketEvent.kind == "status").count() == 2
+
+
+def test_reply_sets_first_response_and_is_queued_for_delivery(workspace, agent):
+    ticket = make_ticket(workspace)
+    now = ticket.created_at + timedelta(minutes=5)
+    message = tickets.reply(ticket, agent, "We are on it.", now=now, status_after=Status.PENDING)
+    ticket = Ticket.get_by_id(ticket.id)
+    assert ticket.first_response_at == now and ticket.status == Status.PENDING
+    assert message.kind == Message.REPLY
+
+
+def test_empty_reply_is_refused(workspace, agent):
+    with pytest.raises(tickets.TicketError, match="Write a reply"):
+        tickets.reply(make_ticket(workspace), agent, "   ", now=None)
+
+
+def test_status_machine_refuses_impossible_moves(workspace, agent):
+    ticket = make_ticket(workspace)
+    tickets.change_status(ticket, agent, Status.CLOSED, now=ticket.created_at)
+    with pytest.raises(tickets.TicketError, match="closed ticket cannot become pending"):
+        tickets.change_status(ticket, agent, Status.PENDING, now=ticket.created_at)
+
+
+def test_assign_only_members_of_the_workspace(workspace, agent):
+    ticket = make_ticket(workspace)
+    stranger = make_workspace().membership_set.get().user
+    with pytest.raises(tickets.TicketError):
+        tickets.assign(ticket, agent, stranger.id, now=ticket.created_at)
+    colleague = add_member(workspace).user
+    tickets.assign(ticket, agent, colleague.id, now=ticket.created_at)
+    event = TicketEvent.get(TicketEvent.kind == "assigned")
+    assert event.details["name"] == colleague.name
+
+
+def test_tags_are_normalized_and_diffed(workspace, agent):
+    ticket = make_ticket(workspace)
+    assert tickets.set_tags(ticket, agent, ["Billing", " VIP  customer"], now=ticket.created_at) == [
+        "billing", "vip-customer"]
+    tickets.set_tags(ticket, agent, ["billing"], now=ticket.created_at)
+    last = TicketEvent.select().where(TicketEvent.kind == "tags").order_by(TicketEvent.id.desc()).get()
+    assert last.details == {"added": [], "removed": ["vip-customer"]}
+
+
+def test_bulk_close_and_assign(workspace, agent):
+    batch = [make_ticket(workspace) for _ in range(3)]
+    other = make_ticket(make_workspace())
+    ids = [t.id for t in batch] + [other.id]
+    assert tickets.bulk_update(workspace, agent, ids, "close", None, now=batch[0].created_at) == 3
+    assert Ticket.get_by_id(other.id).status == Status.OPEN  # another workspace's ticket is untouched
+
+
+def test_canned_reply_placeholders(workspace, agent):
+    customer = make_customer(workspace, name="Carla")
+    ticket = make_ticket(workspace, customer)
+    text = tickets.fill_placeholders("Hi {{customer.name}}, about #{{ ticket.number }}: {{unknown}}", ticket,
+                                     customer, agent)
+    assert text == f"Hi Carla, about #{ticket.number}: {{{{unknown}}}}"
+
+
+def test_inbox_views_counts_and_keyset_pages(workspace, agent):
+    made = [make_ticket(workspace) for _ in range(30)]
+    tickets.assign(made[0], agent, agent.id, now=made[0].created_at)
+    tickets.change_status(made[1], agent, Status.PENDING, now=made[1].created_at)
+    counts = view_counts(workspace, agent.id)
+    assert counts == {"unassigned": 28, "mine": 1, "open": 29, "pending": 1, "solved": 0}
+    first = inbox_page(workspace, agent.id, view="open")
+    assert len(first.tickets) == 25 and first.next_cursor
+    second = inbox_page(workspace, agent.id, view="open", cursor=first.next_cursor)
+    numbers = [t.number for t in first.tickets + second.tickets]
+    assert numbers == sorted(numbers, reverse=True) and len(set(numbers)) == 29 and second.next_cursor is None
+    oldest = inbox_page(workspace, agent.id, view="open", sort="oldest")
+    assert oldest.tickets[0].number == 1
+
+
+def test_search_finds_subject_messages_and_customer(workspace, agent):
+    customer = make_customer(workspace, email="zoe@zebra.example", name="Zoë Zimmer")
+    ticket = make_ticket(workspace, customer, subject="Invoice missing", body="Where is my invoice?")
+    make_ticket(workspace, subject="Unrelated")
+    tickets.reply(ticket, agent, "Your refund is underway", now=ticket.created_at)
+    make_ticket(make_workspace(), subject="Invoice missing too")  # another workspace
+    for query in ("invoice", "refund", "zebra", "Zimmer", "invo"):
+        assert [t.id for t in search_page(workspace, query).tickets] == [ticket.id], query
+    assert search_page(workspace, "nothing-like-this").tickets == []
