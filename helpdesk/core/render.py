@@ -4,7 +4,7 @@ from flask import render_template
 from helpdesk.extensions import htmx
 
 
-def render(page, partial=None, status=200, **context):
-    """`page` normally; `partial` when the request came from htmx and a partial is given."""
-    template = partial if partial and htmx else page
+def render(page_template, partial_template=None, /, status=200, **context):
+    """The page normally; the partial when the request came from htmx and a partial is given."""
+    template = partial_template if partial_template and htmx else page_template
     return render_template(template, **context), status

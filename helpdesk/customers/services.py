@@ -7,6 +7,9 @@ from helpdesk.customers.models import Customer
 from helpdesk.extensions import db
 
 
+PAGE_SIZE = 25
+
+
 class CustomerError(Exception):
     """A rule refused the action; the message is meant for the person."""
 
@@ -47,8 +50,8 @@ def update_customer(customer, *, name, email, phone, notes, now):
     return customer
 
 
-def search_customers(workspace, query, *, after_name=None, after_id=None, limit=25):
-    """Customers whose name or email contains `query`, by name, keyset-paginated."""
+def search_customers(workspace, query, *, after_name=None, after_id=None, limit=PAGE_SIZE):
+    """Customers whose name or email contains `query`, by name, keyset-paginated (one extra row tells "more")."""
     found = Customer.of(workspace)
     if query:
         like = f"%{query.strip().lower()}%"

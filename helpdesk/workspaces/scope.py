@@ -6,11 +6,22 @@ workspace and the current person's membership, and answer 404 when either is
 missing, so another workspace's pages do not even admit they exist. Views then
 read `g.workspace` and `g.membership` and query through `Model.of(g.workspace)`.
 """
-from flask import Blueprint, abort, current_app, g
+from flask import Blueprint, abort, current_app, flash, g, redirect, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
-from helpdesk.extensions import login_manager
+from helpdesk.core.clock import utcnow
+from helpdesk.extensions import htmx, login_manager
 from helpdesk.workspaces.models import Membership, Workspace
+from helpdesk.workspaces.services import may_write
+
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+# Writes a read-only workspace still allows (R13): managing members (to fit the seats it will
+# pay for), leaving, and saying who is looking at a ticket.
+ALLOWED_WHEN_READ_ONLY = {
+    "workspace.invite", "workspace.revoke_invitation", "workspace.change_role", "workspace.remove_member",
+    "workspace.transfer_ownership", "workspace.tickets.presence",
+}
 
 workspace_bp = Blueprint("workspace", __name__, url_prefix="/w/<workspace_slug>")
 
@@ -30,6 +41,19 @@ def load_workspace():
         abort(404)
     g.membership, g.workspace = found, found.workspace
     found.user = current_user._get_current_object()
+    g.workspace_writable = may_write(found.workspace, now=utcnow())
+    if not g.workspace_writable and request.method not in SAFE_METHODS \
+            and request.endpoint not in ALLOWED_WHEN_READ_ONLY:
+        return refuse_write()
+
+
+def refuse_write():
+    """R13: a read-only workspace changes nothing; the person sees why (the banner says it too)."""
+    message = _("This workspace is read-only until a plan is paid: nothing was changed.")
+    if htmx:
+        return message, 403
+    flash(message, "error")
+    return redirect(request.referrer or url_for("workspace.home"))
 
 
 def add_workspace_slug(endpoint, values):

@@ -20,7 +20,8 @@ from helpdesk.workspaces.scope import require_manager
 
 @workspace_bp.route("/")
 def home():
-    return render_template("workspaces/home.html")
+    """The inbox is a workspace's home."""
+    return redirect(url_for("workspace.tickets.inbox_view"))
 
 
 def _members_page(invite_form=None, status=200):

@@ -17,8 +17,8 @@ def test_sign_in_lands_in_the_workspace_and_is_audited(client):
     owner = workspace.membership_set.get().user
     response = sign_in(client, owner)
     assert response.location.endswith(f"/w/{workspace.slug}/")
-    page = client.get(response.location).get_data(as_text=True)
-    assert f"<h1>{workspace.name}</h1>" in page
+    page = client.get(response.location, follow_redirects=True).get_data(as_text=True)
+    assert f"<summary>{workspace.name}</summary>" in page and "<h1>All open</h1>" in page
     entry = AuditEntry.get(AuditEntry.action == "sign_in")
     assert entry.actor_id == owner.id and entry.detail_dict == {"method": "password"}
 

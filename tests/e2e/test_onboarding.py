@@ -30,7 +30,8 @@ def test_signup_verify_signin_invite_and_join(app, new_page, shots):
     owner.get_by_label("Password").fill("a long enough password")
     shots.take(owner, "signin", phone=True)
     owner.get_by_role("button", name="Sign in").click()
-    expect(owner.get_by_role("heading", level=1)).to_have_text("Acme Support")
+    expect(owner.get_by_role("heading", level=1)).to_have_text("All open")
+    expect(owner.locator("summary", has_text="Acme Support")).to_be_visible()
     shots.take(owner, "workspace-home", phone=True)
 
     owner.get_by_role("link", name="Members").first.click()
@@ -53,7 +54,7 @@ def test_signup_verify_signin_invite_and_join(app, new_page, shots):
     shots.take(agent, "accept-invitation")
     agent.get_by_role("button", name="Create my account and join").click()
     expect(agent.get_by_text("Welcome to Acme Support!")).to_be_visible()
-    expect(agent.get_by_role("heading", level=1)).to_have_text("Acme Support")
+    expect(agent.get_by_role("heading", level=1)).to_have_text("All open")
     shots.take(agent, "agent-home")
 
     owner.reload()

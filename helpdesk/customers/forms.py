@@ -1,0 +1,16 @@
+"""Customer forms."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Email, Length, Optional
+
+
+class CustomerForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[Optional(), Length(max=200)])
+    email = EmailField(_l("Email"), validators=[Optional(), Email()])
+    phone = StringField(_l("Phone"), validators=[Optional(), Length(max=64)])
+    notes = TextAreaField(_l("Notes"), validators=[Optional()], description=_l("Only agents see these notes."))
+
+
+class MergeForm(FlaskForm):
+    other_email = EmailField(_l("Email of the duplicate customer"), validators=[DataRequired(), Email()])

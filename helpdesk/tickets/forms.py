@@ -1,0 +1,58 @@
+"""Ticket forms: new ticket, reply, note, properties, bulk actions, canned replies."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, MultipleFileField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Email, Length, Optional
+
+from helpdesk.tickets.models import Priority, Status
+
+
+def _choices(labels):
+    return [SelectChoice(value, label) for value, label in labels.items()]
+
+
+class NewTicketForm(FlaskForm):
+    """A ticket typed in by an agent (a phone call, a chat)."""
+
+    customer_email = EmailField(_l("Customer email"), validators=[Optional(), Email()])
+    customer_name = StringField(_l("Customer name"), validators=[Optional(), Length(max=200)])
+    customer_phone = StringField(_l("Customer phone"), validators=[Optional(), Length(max=64)])
+    subject = StringField(_l("Subject"), validators=[DataRequired(), Length(max=300)])
+    body = TextAreaField(_l("What the customer said"), validators=[DataRequired()])
+
+
+class ReplyForm(FlaskForm):
+    body = TextAreaField(_l("Reply to the customer"), validators=[DataRequired(_l("Write a reply first."))],
+                         id="reply-body")
+    status_after = SelectField(_l("Then set the status to"), validators=[Optional()], choices=[
+        SelectChoice("", _l("(leave as it is)")), *_choices({Status.PENDING: _l("Pending"), Status.SOLVED: _l("Solved")})])
+    files = MultipleFileField(_l("Attach files"), id="reply-files")
+
+
+class NoteForm(FlaskForm):
+    body = TextAreaField(_l("Internal note"), validators=[DataRequired(_l("Write a note first."))],
+                         description=_l("Only agents see notes."), id="note-body")
+    files = MultipleFileField(_l("Attach files to the note"), id="note-files")
+
+
+class PropertiesForm(FlaskForm):
+    status = SelectField(_l("Status"), choices=_choices(Status.LABELS))
+    priority = SelectField(_l("Priority"), choices=_choices(Priority.LABELS))
+    assignee = SelectField(_l("Assignee"), choices=[], validate_choice=False)
+    tags = StringField(_l("Tags"), description=_l("Separate tags with commas."))
+
+
+class BulkForm(FlaskForm):
+    """Change the selected tickets; the pressed button (`action`) says which change."""
+
+    assignee = SelectField(_l("Assign selected to"), choices=[], validate_choice=False)
+    status = SelectField(_l("Set status of selected to"), choices=_choices(Status.LABELS), validate_choice=False)
+    tag = StringField(_l("Add tag to selected"), validators=[Optional(), Length(max=64)])
+
+
+class CannedReplyForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=120)])
+    body = TextAreaField(_l("Text"), validators=[DataRequired()],
+                         description=_l("Placeholders: {{customer.name}}, {{customer.email}}, {{ticket.number}}, "
+                                        "{{ticket.subject}}, {{agent.name}}"))

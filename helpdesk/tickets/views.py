@@ -1,0 +1,249 @@
+"""Inbox and ticket pages. Views validate, call one service, render (page or htmx partial)."""
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from flask import abort, flash, g, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from helpdesk.core import storage
+from helpdesk.core.clock import utcnow
+from helpdesk.core.render import render
+from helpdesk.customers.services import CustomerError, create_customer, find_or_create_customer
+from helpdesk.extensions import htmx
+from helpdesk.tickets import bp, inbox
+from helpdesk.tickets import services as tickets
+from helpdesk.tickets.forms import BulkForm, CannedReplyForm, NewTicketForm, NoteForm, PropertiesForm, ReplyForm
+from helpdesk.tickets.models import Attachment, CannedReply, Channel, Message, Priority, Status, Ticket
+from helpdesk.tickets.page import ticket_page_context
+
+
+@dataclass
+class Upload:
+    filename: str
+    content_type: str
+    data: bytes
+
+
+def uploads(field):
+    """The files of a multiple file field, read into memory (the request size is capped)."""
+    return [Upload(f.filename, f.mimetype, f.read()) for f in field.data or [] if f and f.filename]
+
+
+def get_ticket(number):
+    ticket = Ticket.of(g.workspace).where(Ticket.number == number).first()
+    if ticket is None:
+        abort(404)
+    return ticket
+
+
+def _agent_choices():
+    return [("", _("Nobody"))] + [(str(u.id), u.name) for u in tickets.assignable_agents(g.workspace)]
+
+
+@bp.route("/")
+def inbox_view():
+    args = request.args
+    view, sort, tag, query = args.get("view", "open"), args.get("sort", "newest"), args.get("tag"), args.get("q", "")
+    if query.strip():
+        page = inbox.search_page(g.workspace, query, cursor=args.get("after"))
+    else:
+        try:
+            page = inbox.inbox_page(g.workspace, current_user.id, view=view, sort=sort, cursor=args.get("after"),
+                                    tag=tag)
+        except LookupError:
+            abort(404)
+    bulk = BulkForm()
+    bulk.assignee.choices = _agent_choices()
+    return render("tickets/inbox.html", "tickets/_ticket_list.html", page=page, view=view, sort=sort, tag=tag,
+                  query=query, counts=inbox.view_counts(g.workspace, current_user.id), views=inbox.VIEWS,
+                  sorts=inbox.SORTS, tags=inbox.workspace_tags(g.workspace), bulk=bulk, status_labels=Status.LABELS,
+                  priority_labels=Priority.LABELS)
+
+
+@bp.route("/poll")
+def poll():
+    """htmx polls this: is there a ticket newer than the newest one shown?"""
+    newest = request.args.get("newest", type=int) or 0
+    count = (Ticket.of(g.workspace).where(Ticket.id > newest).limit(100).count())
+    return render_template("tickets/_new_tickets.html", count=count, newest=newest)
+
+
+@bp.route("/bulk", methods=["POST"])
+def bulk():
+    form = BulkForm()
+    form.assignee.choices = _agent_choices()
+    action = request.form.get("action")
+    ids = request.form.getlist("ticket_ids")
+    if not ids:
+        flash(_("Select at least one ticket first."), "error")
+    elif form.validate_on_submit():
+        value = {"assign": form.assignee.data or None, "tag": form.tag.data, "status": form.status.data}.get(action)
+        if action == "tag" and not (value or "").strip():
+            flash(_("Type the tag to add."), "error")
+        else:
+            try:
+                changed = tickets.bulk_update(g.workspace, current_user, ids, action, value, now=utcnow())
+                flash(_("%(count)d tickets changed.", count=changed), "success")
+            except tickets.TicketError as error:
+                flash(str(error), "error")
+    else:
+        flash(_("Those values were not accepted."), "error")
+    return redirect(request.referrer or url_for("workspace.tickets.inbox_view"))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new_ticket():
+    form = NewTicketForm()
+    if form.validate_on_submit():
+        now = utcnow()
+        try:
+            if form.customer_email.data:
+                customer = find_or_create_customer(g.workspace, form.customer_email.data, form.customer_name.data,
+                                                   now=now)
+            else:
+                customer = create_customer(g.workspace, name=form.customer_name.data or "", email=None,
+                                           phone=form.customer_phone.data or "", notes="", now=now)
+        except CustomerError as error:
+            form.customer_email.errors.append(str(error))
+        else:
+            ticket = tickets.open_ticket(g.workspace, customer, form.subject.data, form.body.data, now=now,
+                                         channel=Channel.MANUAL, actor=current_user._get_current_object())
+            flash(_("Ticket #%(number)d created.", number=ticket.number), "success")
+            return redirect(url_for("workspace.tickets.ticket_view", number=ticket.number))
+    return render_template("tickets/new.html", form=form), 422 if form.errors else 200
+
+
+def _ticket_page(ticket, reply_form=None, note_form=None, status=200):
+    context = ticket_page_context(g.workspace, ticket, current_user, now=utcnow())
+    properties = PropertiesForm(status=ticket.status, priority=ticket.priority,
+                                assignee=str(ticket.assignee_id or ""), tags=", ".join(context["tags"]))
+    properties.assignee.choices = _agent_choices()
+    reply_form = reply_form or ReplyForm()
+    canned_id = request.args.get("canned", type=int)
+    if canned_id and not reply_form.body.data:
+        canned = CannedReply.of(g.workspace).where(CannedReply.id == canned_id).first()
+        if canned:
+            reply_form.body.data = tickets.fill_placeholders(canned.body, ticket, ticket.customer, current_user)
+    return render_template("tickets/ticket.html", reply_form=reply_form, note_form=note_form or NoteForm(),
+                           properties=properties, **context), status
+
+
+@bp.route("/<int:number>")
+def ticket_view(number):
+    return _ticket_page(get_ticket(number))
+
+
+@bp.route("/<int:number>/reply", methods=["POST"])
+def reply(number):
+    ticket = get_ticket(number)
+    form = ReplyForm()
+    if not form.validate_on_submit():
+        return _ticket_page(ticket, reply_form=form, status=422)
+    tickets.reply(ticket, current_user._get_current_object(), form.body.data, now=utcnow(),
+                  attachments=uploads(form.files), status_after=form.status_after.data or None)
+    flash(_("Reply sent to %(email)s.", email=ticket.customer.email or ticket.customer.display_name), "success")
+    return redirect(url_for("workspace.tickets.ticket_view", number=number))
+
+
+@bp.route("/<int:number>/note", methods=["POST"])
+def note(number):
+    ticket = get_ticket(number)
+    form = NoteForm()
+    if not form.validate_on_submit():
+        return _ticket_page(ticket, note_form=form, status=422)
+    tickets.add_note(ticket, current_user._get_current_object(), form.body.data, now=utcnow(),
+                     attachments=uploads(form.files))
+    flash(_("Note added."), "success")
+    return redirect(url_for("workspace.tickets.ticket_view", number=number) + "#conversation-end")
+
+
+@bp.route("/<int:number>/properties", methods=["POST"])
+def properties(number):
+    """Status, priority, assignee and tags, changed in place (htmx) or by the plain form."""
+    ticket = get_ticket(number)
+    form = PropertiesForm()
+    form.assignee.choices = _agent_choices()
+    actor, now = current_user._get_current_object(), utcnow()
+    error = None
+    if form.validate_on_submit():
+        try:
+            tickets.change_status(ticket, actor, form.status.data, now=now)
+            tickets.change_priority(ticket, actor, form.priority.data, now=now)
+            tickets.assign(ticket, actor, int(form.assignee.data) if form.assignee.data else None, now=now)
+            tickets.set_tags(ticket, actor, (form.tags.data or "").split(","), now=now)
+        except tickets.TicketError as failure:
+            error = str(failure)
+    else:
+        error = _("Those values were not accepted.")
+    if htmx:
+        context = ticket_page_context(g.workspace, get_ticket(number), current_user, now=now)
+        fresh = PropertiesForm(status=context["ticket"].status, priority=context["ticket"].priority,
+                               assignee=str(context["ticket"].assignee_id or ""), tags=", ".join(context["tags"]))
+        fresh.assignee.choices = form.assignee.choices
+        return render_template("tickets/_sidebar.html", properties=fresh, error=error, saved=not error, **context)
+    flash(error or _("Ticket updated."), "error" if error else "success")
+    return redirect(url_for("workspace.tickets.ticket_view", number=number))
+
+
+@bp.route("/<int:number>/presence", methods=["POST"])
+def presence(number):
+    """htmx polls this every few seconds: record me, answer who else is here."""
+    ticket = get_ticket(number)
+    now = utcnow()
+    replying = bool(request.form.get("body", "").strip())
+    tickets.record_presence(ticket, current_user.id, replying=replying, now=now)
+    return render_template("tickets/_presence.html", ticket=ticket,
+                           viewers=tickets.other_viewers(ticket, current_user.id, now=now))
+
+
+# Only raster images are shown inline; anything else (SVG and HTML included) downloads.
+INLINE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp"}
+
+
+@bp.route("/<int:number>/attachments/<int:attachment_id>")
+def attachment(number, attachment_id):
+    ticket = get_ticket(number)
+    found = (Attachment.of(g.workspace).join(Message)
+             .where(Attachment.id == attachment_id, Message.ticket == ticket).first())
+    if found is None:
+        abort(404)
+    inline = request.args.get("inline") == "1" and found.content_type in INLINE_TYPES
+    response = make_response(storage.read(found.storage_key))
+    response.headers["Content-Type"] = found.content_type if inline else "application/octet-stream"
+    response.headers["Content-Disposition"] = (
+        f"{'inline' if inline else 'attachment'}; filename*=UTF-8''{quote(found.filename, safe='')}")
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@bp.route("/canned/")
+def canned_replies():
+    items = list(CannedReply.of(g.workspace).order_by(CannedReply.title))
+    return render_template("tickets/canned.html", items=items, form=CannedReplyForm())
+
+
+@bp.route("/canned/new", methods=["POST"])
+@bp.route("/canned/<int:canned_id>", methods=["GET", "POST"])
+def edit_canned(canned_id=None):
+    canned = None
+    if canned_id is not None:
+        canned = CannedReply.of(g.workspace).where(CannedReply.id == canned_id).first() or abort(404)
+    form = CannedReplyForm(obj=canned)
+    if form.validate_on_submit():
+        tickets.save_canned_reply(g.workspace, form.title.data, form.body.data, canned=canned)
+        flash(_("Canned reply saved."), "success")
+        return redirect(url_for("workspace.tickets.canned_replies"))
+    if canned_id is None:  # the create form sits on the list page
+        items = list(CannedReply.of(g.workspace).order_by(CannedReply.title))
+        return render_template("tickets/canned.html", items=items, form=form), 422
+    return render_template("tickets/canned_edit.html", canned=canned, form=form), 422 if form.errors else 200
+
+
+@bp.route("/canned/<int:canned_id>/delete", methods=["POST"])
+def delete_canned(canned_id):
+    deleted = CannedReply.delete().where(CannedReply.workspace == g.workspace, CannedReply.id == canned_id).execute()
+    if not deleted:
+        abort(404)
+    flash(_("Canned reply deleted."), "success")
+    return redirect(url_for("workspace.tickets.canned_replies"))
