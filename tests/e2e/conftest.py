@@ -84,7 +84,8 @@ def new_page(browser, live_server):
         context = browser.new_context(viewport={"width": 1280, "height": 800}, base_url=live_server)
         contexts.append(context)
         page = context.new_page()
-        page.on("console", lambda message: message.type == "error" and ERRORS.append(message.text))
+        page.on("console", lambda message: message.type == "error" and ERRORS.append(
+            f"{message.text} at {message.location.get('url')}:{message.location.get('lineNumber')}"))
         return page
 
     ERRORS = []
