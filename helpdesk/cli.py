@@ -1,7 +1,7 @@
 """Command-line tools: `flask db ...`, `flask demo`, `flask serve`, `flask worker`."""
 import click
 from flask import current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 from playhouse.migrations import Runner
 from playhouse.schema_diff import diff_models
 
@@ -51,6 +51,7 @@ def diff():
 
 
 @click.command("demo")
+@with_appcontext
 def demo():
     """Create the demo workspace (slug `demo`) once, and print its logins."""
     from helpdesk.demo import DEMO_LOGINS, seed_demo
@@ -65,6 +66,7 @@ def demo():
 
 
 @click.command("serve")
+@with_appcontext
 @click.option("--host", default="127.0.0.1")
 @click.option("--port", default=5000, type=int)
 def serve(host, port):
@@ -80,6 +82,7 @@ def serve(host, port):
 
 
 @click.command("worker")
+@with_appcontext
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
 def worker(burst):
     """Run jobs from Redis, with RQ's scheduler (retries) and the periodic jobs."""
