@@ -6,7 +6,7 @@ workspace and the current person's membership, and answer 404 when either is
 missing, so another workspace's pages do not even admit they exist. Views then
 read `g.workspace` and `g.membership` and query through `Model.of(g.workspace)`.
 """
-from flask import Blueprint, abort, current_app, flash, g, redirect, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -58,9 +58,8 @@ def refuse_write():
 
 def add_workspace_slug(endpoint, values):
     """Fill in the current workspace when building a workspace URL without one."""
-    if "workspace_slug" in values or not g.get("workspace"):
-        return
-    if current_app.url_map.is_endpoint_expecting(endpoint, "workspace_slug"):
+    # Every endpoint of the workspace blueprint (nested ones too) takes the slug.
+    if endpoint.startswith("workspace.") and "workspace_slug" not in values and g.get("workspace"):
         values["workspace_slug"] = g.workspace.slug
 
 
