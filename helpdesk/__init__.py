@@ -31,7 +31,7 @@ def _init_extensions(app):
     from helpdesk.accounts.models import User
     from helpdesk.extensions import babel, csrf, db, htmx, limiter, login_manager, make_database, oauth
 
-    app.config["DATABASE"] = make_database(app.config["DATABASE_URL"])
+    app.config["DATABASE"] = make_database(app.config["DATABASE_URL"], app.config["DB_POOL_SIZE"])
     db.init_app(app)
     csrf.init_app(app)
     htmx.init_app(app)

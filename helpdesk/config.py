@@ -85,6 +85,7 @@ def load_config(environ=None, overrides=None):
         "SIGNUP_MIN_SECONDS": _int(environ, "SIGNUP_MIN_SECONDS", 3),
         "RATELIMIT_ENABLED": environ.get("RATELIMIT_ENABLED", "1") != "0",
         "MAX_UPLOAD_MB": _int(environ, "MAX_UPLOAD_MB", 25),
+        "DB_POOL_SIZE": _int(environ, "DB_POOL_SIZE", 20),
         "STORAGE_DIR": environ.get("STORAGE_DIR") or str(INSTANCE_DIR / "storage"),
     }
     config.update(overrides or {})

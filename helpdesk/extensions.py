@@ -8,7 +8,8 @@ from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 from peewee import SqliteDatabase
-from playhouse.db_url import connect as connect_url
+from playhouse.db_url import parse as parse_url
+from playhouse.postgres_ext import PooledPsycopg3Database
 from playhouse.flask_utils import FlaskDB
 
 class RequestDatabase(FlaskDB):
@@ -43,12 +44,14 @@ SQLITE_PRAGMAS = {
 }
 
 
-def make_database(url):
+def make_database(url, pool_size=20):
     """A peewee database for `url`: SQLite with sane pragmas, or PostgreSQL through psycopg 3."""
     if url.startswith("sqlite:///"):
         return SqliteDatabase(url[len("sqlite:///"):], pragmas=SQLITE_PRAGMAS)
-    scheme, rest = url.split("://", 1)
+    scheme = url.split("://", 1)[0]
     if scheme in ("postgres", "postgresql"):
-        # psycopg3:// is peewee's PostgresqlExtDatabase on psycopg 3 (full-text search included).
-        return connect_url("psycopg3://" + rest)
+        # PostgresqlExtDatabase on psycopg 3 (full-text search included), with a pool: opening a
+        # connection costs more than a whole page, and every request "connects".
+        return PooledPsycopg3Database(**parse_url(url), max_connections=pool_size, stale_timeout=300,
+                                      timeout=10)
     raise ValueError(f"unsupported database URL scheme {scheme!r}")

@@ -34,8 +34,8 @@ _ALLOWED_TAGS = {
     "thead", "tr", "tt", "u", "ul", "var",
 }
 
-# Tags whose content is dropped too, not only the tag: code, and the page title
-# that mail clients never show.
+# Tags dropped together with their content: scripts, styles, form controls, and
+# the page title, which mail clients never show.
 _DROPPED_WITH_CONTENT = {"script", "style", "title", "template", "noscript", "textarea", "select"}
 
 _TABLE_CELL = {"align", "valign", "width", "height", "colspan", "rowspan", "bgcolor"}
@@ -120,7 +120,8 @@ def sanitize_html(html_text: str, allow_remote_images: bool = False) -> str:
     http(s) source loses its `src`: the URL moves to `data-remote-src` and the
     image gets an alt text saying it was blocked.
     """
-    cleaned = _CLEANER.clean(html_text or "")
+    # Style filtering can leave an empty attribute behind.
+    cleaned = _CLEANER.clean(html_text or "").replace(' style=""', "")
     if allow_remote_images:
         return cleaned
     return _IMG_TAG.sub(_block_remote_source, cleaned)
