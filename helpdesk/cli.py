@@ -104,3 +104,6 @@ def register(app):
     app.cli.add_command(db_cli)
     for command in (demo, serve, worker):
         app.cli.add_command(command)
+    from bench.seed import bench_cli  # `flask bench seed --tickets N` (the benchmark data, bench/)
+
+    app.cli.add_command(bench_cli)
