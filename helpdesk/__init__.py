@@ -51,13 +51,14 @@ def _init_extensions(app):
 
 
 def _register_blueprints(app):
-    from helpdesk import accounts, health, workspaces
+    from helpdesk import accounts, health, mail, workspaces
     from helpdesk.workspace_pages import workspace_bp
     from helpdesk.workspaces.scope import add_workspace_slug
 
     app.register_blueprint(health.bp)
     app.register_blueprint(accounts.bp)
     app.register_blueprint(workspaces.public_bp)
+    app.register_blueprint(mail.oauth_bp)  # the fixed OAuth callback of mailbox connections
     app.register_blueprint(workspace_bp)
     app.url_defaults(add_workspace_slug)
 

@@ -102,6 +102,11 @@ def worker(burst):
 def register(app):
     """Attach the commands to `app`."""
     app.cli.add_command(db_cli)
+    from helpdesk.core.crypto import crypto_cli  # `flask crypto rotate`
+    from helpdesk.mail.cli import mail_cli  # `flask mail parse FILE...`, `flask mail fetch`
+
+    app.cli.add_command(crypto_cli)
+    app.cli.add_command(mail_cli)
     for command in (demo, serve, worker):
         app.cli.add_command(command)
     from bench.seed import bench_cli  # `flask bench seed --tickets N` (the benchmark data, bench/)

@@ -80,6 +80,14 @@ def load_config(environ=None, overrides=None):
         "GOOGLE_CLIENT_SECRET": environ.get("GOOGLE_CLIENT_SECRET") or None,
         "GOOGLE_DISCOVERY_URL": environ.get(
             "GOOGLE_DISCOVERY_URL", "https://accounts.google.com/.well-known/openid-configuration"),
+        "MICROSOFT_CLIENT_ID": environ.get("MICROSOFT_CLIENT_ID") or None,
+        "MICROSOFT_CLIENT_SECRET": environ.get("MICROSOFT_CLIENT_SECRET") or None,
+        "MICROSOFT_TENANT": environ.get("MICROSOFT_TENANT") or "common",
+        "MAIL_FETCH_INTERVAL": _int(environ, "MAIL_FETCH_INTERVAL", 60),
+        "MAIL_FETCH_BATCH": _int(environ, "MAIL_FETCH_BATCH", 50),
+        "MAIL_IMPORT_DAYS": _int(environ, "MAIL_IMPORT_DAYS", 7),
+        "MAIL_SOCKET_TIMEOUT": _int(environ, "MAIL_SOCKET_TIMEOUT", 30),
+        "MAIL_SEND_LIMIT_PER_HOUR": _int(environ, "MAIL_SEND_LIMIT_PER_HOUR", 200),
         "TRIAL_DAYS": _int(environ, "TRIAL_DAYS", 14),
         "TERMS_VERSION": environ.get("TERMS_VERSION", "2026-11-01"),
         "SIGNUP_MIN_SECONDS": _int(environ, "SIGNUP_MIN_SECONDS", 3),
@@ -99,6 +107,11 @@ def load_config(environ=None, overrides=None):
     _check_encryption_keys(config["ENCRYPTION_KEYS"])
     if bool(config["GOOGLE_CLIENT_ID"]) != bool(config["GOOGLE_CLIENT_SECRET"]):
         raise ConfigError("GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET must be set together")
+    if bool(config["MICROSOFT_CLIENT_ID"]) != bool(config["MICROSOFT_CLIENT_SECRET"]):
+        raise ConfigError("MICROSOFT_CLIENT_ID and MICROSOFT_CLIENT_SECRET must be set together")
+    for name in ("MAIL_FETCH_INTERVAL", "MAIL_FETCH_BATCH", "MAIL_SOCKET_TIMEOUT", "MAIL_SEND_LIMIT_PER_HOUR"):
+        if config[name] < 1:
+            raise ConfigError(f"{name} must be at least 1")
     if production and config["SECRET_KEY"] == DEV_SECRET_KEY:
         raise ConfigError("SECRET_KEY must not be the development default in production")
 

@@ -25,6 +25,7 @@ DEFAULT_RETRY_INTERVALS = [10, 60, 300, 600, 900]
 # The periodic jobs: (dotted function path, interval in seconds).
 PERIODIC_JOBS = [
     ("helpdesk.accounts.jobs.purge_expired_tokens", 24 * 3600),
+    ("helpdesk.mail.jobs.mail_minutely", 60),  # fetch due mailboxes, send waiting replies
 ]
 
 

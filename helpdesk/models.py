@@ -26,7 +26,8 @@ def all_models():
     from helpdesk.core.audit import AuditEntry
     from helpdesk.core.mailer import SystemEmail
     from helpdesk.customers.models import MODELS as customers
+    from helpdesk.mail.models import MODELS as mail
     from helpdesk.tickets.models import MODELS as tickets
     from helpdesk.workspaces.models import MODELS as workspaces
 
-    return sort_models([AuditEntry, SystemEmail, *accounts, *workspaces, *customers, *tickets])
+    return sort_models([AuditEntry, SystemEmail, *accounts, *workspaces, *customers, *tickets, *mail])

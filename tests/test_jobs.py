@@ -23,7 +23,7 @@ def test_due_periodic_jobs_run_once_per_interval(app_context, monkeypatch):
         for key in connection.scan_iter(f"{jobs.current_app.config['QUEUE_NAME']}:periodic:*"):
             connection.delete(key)
     first = jobs.enqueue_due_periodic_jobs()
-    assert first == ["helpdesk.accounts.jobs.purge_expired_tokens"]
+    assert "helpdesk.accounts.jobs.purge_expired_tokens" in first
     assert jobs.enqueue_due_periodic_jobs() == []  # not due again within the interval
     drain_jobs()
     assert AccountToken.select().count() == 0

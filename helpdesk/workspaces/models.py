@@ -1,5 +1,5 @@
 """Workspaces, their members and invitations; `TenantModel` for every tenant table."""
-from peewee import CharField, DateTimeField, ForeignKeyField
+from peewee import BooleanField, CharField, DateTimeField, ForeignKeyField
 
 from helpdesk.accounts.models import User
 from helpdesk.models import BaseModel
@@ -16,6 +16,7 @@ class Workspace(BaseModel):
     status = CharField(max_length=16, default=TRIAL, index=True)
     trial_ends_at = DateTimeField(null=True)
     paid_until = DateTimeField(null=True)
+    load_remote_images = BooleanField(default=False)  # R28: mail images from the web are shown only when on
 
 
 class TenantModel(BaseModel):

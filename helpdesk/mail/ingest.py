@@ -1,0 +1,414 @@
+"""Inbound mail: store the raw message first, then process it (R23, R26, R27, R28).
+
+`store_inbound()` keeps the raw bytes (in `core.storage`) and an `InboundEmail`
+row, known by mailbox + UIDVALIDITY + UID: storing the same UID again returns
+the row already there. `process_inbound()` turns a stored row into a ticket or a
+reply on its ticket, in one transaction that starts by claiming the row
+(pending -> done), so a second run, a concurrent run, or a run after a kill at
+any point neither duplicates nor loses anything: a kill rolls the transaction
+back and the row stays pending for the next run.
+
+Across the mailboxes of a workspace a message is known by its fingerprint
+(Message-ID plus a hash of sender, date, subject and body: never the Message-ID
+alone, which senders reuse). The first copy processed owns the fingerprint (a
+unique index decides races); later copies are recorded as duplicates of it, so a
+mail sent To one mailbox and Cc another makes one ticket.
+
+What happens to each message is written on its row in plain words (`decision`):
+which rule threaded it, or why it was skipped.
+
+- Threading (R23): In-Reply-To, then References, against the Message-IDs of
+  the workspace's messages; then the `[#N]` subject token. A match whose sender
+  is not on the ticket *and* whose subject no longer matches it opens a new
+  ticket instead of hijacking the old one; a closed ticket is never reopened by
+  mail (a new ticket is opened), a solved or pending one is.
+- Automated mail (R27): auto-replies, bounces, mailing-list and bulk mail (as
+  flagged by the parser), mail from the workspace's own mailboxes (loops) and
+  blocked senders are stored and recorded as skipped: no ticket, no reopening,
+  no notification. An admin can still "process anyway" (then no notification
+  either).
+- HTML (R28) is kept sanitized with remote image addresses intact; the page
+  blocks them at display time unless the workspace turned remote images on.
+"""
+import hashlib
+import logging
+import re
+from datetime import timedelta
+
+from flask import current_app
+from peewee import IntegrityError
+
+from helpdesk.core import storage
+from helpdesk.core.sanitize import REMOTE_IMAGE_ALT, sanitize_html
+from helpdesk.customers.services import find_or_create_customer
+from helpdesk.extensions import db
+from helpdesk.mail.models import InboundEmail, InboundStatus, Mailbox
+from helpdesk.mail.parse import decode_header_value, parse_email
+from helpdesk.tickets import services as tickets
+from helpdesk.tickets.models import Channel, Message, Status, Ticket
+
+log = logging.getLogger(__name__)
+
+TOKEN = re.compile(r"\[#(\d{1,9})\]")
+SUBJECT_PREFIX = re.compile(r"^\s*((re|fw|fwd|aw|wg|sv|vs|antw|tr|rv|ref)\s*(\[\d+\]|\(\d+\))?\s*[:：]\s*)+", re.I)
+MAX_REFERENCES = 50
+# One notification per ticket in this window, whatever the number of replies (R27).
+NOTIFY_WINDOW = timedelta(minutes=5)
+
+_HEADER_END = re.compile(rb"\r?\n\r?\n")
+_HEADER_CACHE = {}
+
+
+def _header(block, name):
+    """The unfolded raw value of header `name` in a raw header block, or b''."""
+    pattern = _HEADER_CACHE.get(name)
+    if pattern is None:
+        pattern = _HEADER_CACHE[name] = re.compile(
+            rb"^" + re.escape(name.encode()) + rb"[ \t]*:[ \t]*(.*(?:\r?\n[ \t].*)*)", re.I | re.M)
+    match = pattern.search(block)
+    return re.sub(rb"\s+", b" ", match.group(1)).strip() if match else b""
+
+
+def envelope(raw):
+    """(message id, fingerprint, from, subject) read from the raw header block, without a full parse.
+
+    The fingerprint hashes what the sender wrote (Message-ID, From, Date,
+    Subject, body), not what each receiving server added (Received,
+    Delivered-To...), so copies delivered to two mailboxes share it.
+    """
+    end = _HEADER_END.search(raw)
+    block, body = (raw[:end.start()], raw[end.end():]) if end else (raw, b"")
+    message_id = _header(block, "message-id")
+    parts = [message_id, _header(block, "from"), _header(block, "date"), _header(block, "subject"),
+             body.replace(b"\r\n", b"\n").rstrip()]
+    fingerprint = hashlib.sha256(b"\0".join(parts)).hexdigest()
+    def text(value, limit):
+        return decode_header_value(value.decode("latin-1"))[:limit] if value else ""
+    match = re.search(r"<([^<>\s]+)>", message_id.decode("latin-1")) if message_id else None
+    return (f"<{match.group(1)}>"[:998] if match else None), fingerprint, text(_header(block, "from"), 254), \
+        text(_header(block, "subject"), 300)
+
+
+def store_inbound(workspace_id, mailbox_id, uidvalidity, uid, raw, *, now):
+    """Keep one fetched message (raw bytes, then its row); returns (row, created).
+
+    The same mailbox + UIDVALIDITY + UID stored twice gives back the first row
+    (the unique index decides: no look-up first, as a fetch only asks for UIDs
+    past the mailbox's position, which moves past `uid` in the same transaction).
+    """
+    message_id, fingerprint, from_address, subject = envelope(raw)
+    key = storage.save(workspace_id, f"{uidvalidity or 0}-{uid or 0}.eml", raw)
+    values = {"workspace": workspace_id, "mailbox": mailbox_id, "uidvalidity": uidvalidity, "uid": uid,
+              "raw_key": key, "size": len(raw), "email_message_id": message_id, "fingerprint": fingerprint,
+              "from_address": from_address, "subject": subject, "created_at": now,
+              "status": InboundStatus.PENDING, "attempts": 0, "force": False, "decision": ""}
+    try:
+        with db.database.atomic():
+            row_id = InboundEmail.insert(values).execute()
+            if mailbox_id is not None and uid is not None:
+                (Mailbox.update(last_uid=uid)
+                 .where(Mailbox.id == mailbox_id, Mailbox.uidvalidity == uidvalidity, Mailbox.last_uid < uid)
+                 .execute())
+    except IntegrityError:
+        # Stored a moment ago by another run, or the mailbox was removed meanwhile (its FK fails).
+        existing = _stored_id(mailbox_id, uidvalidity, uid)
+        if existing is None:
+            raise
+        return InboundEmail.get_by_id(existing), False
+    return InboundEmail(id=row_id, **values), True
+
+
+def _stored_id(mailbox_id, uidvalidity, uid):
+    return (InboundEmail.select(InboundEmail.id)
+            .where(InboundEmail.mailbox == mailbox_id, InboundEmail.uidvalidity == uidvalidity,
+                   InboundEmail.uid == uid).scalar())
+
+
+# --- processing ---------------------------------------------------------------
+
+
+class _Outcome:
+    """What processing decided, applied to the row at the end of the transaction."""
+
+    def __init__(self, status, decision, ticket=None, message_id=None, notify=None, error=None):
+        self.status, self.decision, self.ticket, self.message_id = status, decision, ticket, message_id
+        self.notify, self.error = notify, error  # notify: the Message to tell the assignee about
+
+
+# The columns processing reads: a narrow select is much cheaper than the whole row.
+_PROCESS_FIELDS = ("id", "workspace", "status", "raw_key", "fingerprint", "owns_fingerprint", "force", "attempts",
+                   "ticket", "message", "from_address", "subject", "email_message_id", "decision", "error")
+
+
+def process_inbound(inbound_id, *, now):
+    """Process one stored message (see the module docstring); returns the row, or None when it is gone.
+
+    A row that is not pending (done, or taken by a concurrent run) is left as it is.
+    """
+    fields = [InboundEmail._meta.fields[name] for name in _PROCESS_FIELDS]
+    row = InboundEmail.select(*fields).where(InboundEmail.id == inbound_id).first()
+    if row is None or row.status != InboundStatus.PENDING:
+        return row
+    parsed, error = None, None
+    try:
+        parsed = parse_email(storage.read(row.raw_key))
+    except FileNotFoundError:
+        error = "The raw message is missing from storage."
+    except Exception as failure:  # noqa: BLE001 - any parser failure is shown to admins, never lost
+        error = f"{type(failure).__name__}: {failure}"
+    with db.database.atomic():
+        # The claim: only one run moves the row out of pending (the others stop here), and the first
+        # copy of a message in the workspace takes its fingerprint (a unique index decides).
+        claimed, owner = _claim(row)
+        if not claimed:
+            return InboundEmail.get_or_none(InboundEmail.id == inbound_id)
+        row.attempts += 1
+        if parsed is None:
+            outcome = _Outcome(InboundStatus.FAILED, "could not be read", error=error)
+        elif owner is not None:
+            where = f" (ticket #{owner.ticket.number})" if owner.ticket_id else ""
+            outcome = _Outcome(InboundStatus.SKIPPED, f"skipped: duplicate of message {owner.id}{where}",
+                               ticket=owner.ticket if owner.ticket_id else None)
+        else:
+            try:
+                with db.database.atomic():  # a savepoint: a failure undoes the ticket work, not the claim
+                    outcome = _decide(row, parsed, now)
+            except Exception as failure:  # noqa: BLE001 - kept, shown to admins with a retry button (R26)
+                log.exception("processing inbound message %s failed", row.id)
+                outcome = _Outcome(InboundStatus.FAILED, "could not be processed",
+                                   error=f"{type(failure).__name__}: {failure}")
+        _finish(row, outcome, parsed, now)
+    if outcome.notify is not None:
+        try:
+            _notify_assignee(outcome.ticket, outcome.notify, parsed)
+        except Exception:  # noqa: BLE001 - the message is processed; a lost notice must not undo that
+            log.exception("notifying the assignee of ticket %s failed", outcome.ticket.id)
+    return row
+
+
+def _claim(row):
+    """(claimed, owner): claimed is False when another run took the row; owner is the row that
+    owns this message's fingerprint when it is not this one (a duplicate)."""
+    pending = (InboundEmail.id == row.id) & (InboundEmail.status == InboundStatus.PENDING)
+    try:
+        with db.database.atomic():  # a savepoint: PostgreSQL's transaction survives the unique violation
+            claimed = (InboundEmail.update(attempts=InboundEmail.attempts + 1, owns_fingerprint=row.fingerprint)
+                       .where(pending).execute())
+        row.owns_fingerprint = row.fingerprint
+        return bool(claimed), None
+    except IntegrityError:
+        claimed = InboundEmail.update(attempts=InboundEmail.attempts + 1).where(pending).execute()
+        owner = (InboundEmail.select()
+                 .where(InboundEmail.workspace == row.workspace_id, InboundEmail.owns_fingerprint == row.fingerprint)
+                 .first())
+        return bool(claimed), owner
+
+
+def _finish(row, outcome, parsed, now):
+    """Move the row to its final state (the one place that does: `InboundStatus.TRANSITIONS`)."""
+    if outcome.status not in InboundStatus.TRANSITIONS[row.status]:
+        raise ValueError(f"an inbound message cannot go from {row.status} to {outcome.status}")
+    row.status, row.decision, row.error, row.processed_at = outcome.status, outcome.decision[:300], outcome.error, now
+    if outcome.ticket is not None:
+        row.ticket = outcome.ticket.id
+    if outcome.message_id is not None:
+        row.message = outcome.message_id
+    changed = ["status", "decision", "error", "processed_at", "ticket", "message"]
+    if parsed is not None:
+        row.from_address = (parsed.from_email or row.from_address)[:254]
+        row.subject = (parsed.subject or "")[:300]
+        row.email_message_id = (parsed.message_id or row.email_message_id or None)
+        if row.email_message_id:
+            row.email_message_id = row.email_message_id[:998]
+        changed += ["from_address", "subject", "email_message_id"]
+    fields = InboundEmail._meta.fields
+    InboundEmail.update({fields[name]: row.__data__.get(name) for name in changed}).where(
+        InboundEmail.id == row.id).execute()
+
+
+def _decide(row, parsed, now):
+    """Skip, or thread / open a ticket; returns the outcome."""
+    workspace_id = row.workspace_id
+    sender = (parsed.from_email or "").strip().lower()
+    if "@" not in sender:
+        return _Outcome(InboundStatus.SKIPPED, "skipped: no sender address")
+    automated = automation_reason(parsed)
+    if not row.force:
+        reason = _skip_reason(workspace_id, sender, automated)
+        if reason:
+            return _Outcome(InboundStatus.SKIPPED, f"skipped: {reason}")
+    customer = find_or_create_customer(workspace_id, sender, parsed.from_name or "", now=now)
+    ticket, decision = find_thread(workspace_id, parsed, customer)
+    html = keep_remote_images(parsed.html) if parsed.html else None
+    attachments = [a for a in parsed.attachments if a.data is not None]
+    forced = " (processed on an admin's request)" if row.force else ""
+    if ticket is not None:
+        message = tickets.add_customer_message(ticket, parsed.text, now=now, body_html=html,
+                                               email_message_id=parsed.message_id, attachments=attachments)
+        if customer.id != ticket.customer_id:  # a colleague of the customer wrote: say who
+            Message.update(customer=customer).where(Message.id == message.id).execute()
+        notify = bool(ticket.assignee_id) and not automated and not _recently_notified(ticket, now)
+        return _Outcome(InboundStatus.PROCESSED, decision + forced, ticket=ticket, message_id=message.id,
+                        notify=message if notify else None)
+    ticket = tickets.open_ticket(workspace_id, customer, parsed.subject, parsed.text, now=now, channel=Channel.EMAIL,
+                                 body_html=html, email_message_id=parsed.message_id, attachments=attachments)
+    message_id = (Message.select(Message.id).where(Message.ticket == ticket.id).order_by(Message.id)
+                  .limit(1).scalar())
+    return _Outcome(InboundStatus.PROCESSED, decision + forced, ticket=ticket, message_id=message_id)
+
+
+def automation_reason(parsed):
+    """'bounce', 'auto-reply' or 'mailing-list or bulk mail' for automated mail, else None (R27)."""
+    if parsed.is_bounce:
+        return "bounce"
+    if not parsed.is_auto_reply:
+        return None
+    headers = {name: (value or "").strip().lower() for name, value in (parsed.headers or {}).items()}
+    if (headers.get("auto-submitted", "no") != "no" or "x-autoreply" in headers or "x-autorespond" in headers
+            or headers.get("precedence") == "auto_reply" or "x-auto-response-suppress" in headers):
+        return "auto-reply"
+    return "mailing-list or bulk mail"
+
+
+_SKIP_SQL = ("SELECT 'mailbox', address FROM mailbox WHERE workspace_id = {p} AND address = {p} "
+             "UNION ALL SELECT 'blocked', pattern FROM blocked_sender WHERE workspace_id = {p} "
+             "AND pattern IN ({p}, {p}) ORDER BY 1 DESC LIMIT 1")
+
+
+def _skip_reason(workspace_id, sender, automated):
+    """Why a message from `sender` is not processed, or None (one query: own mailbox or blocked)."""
+    if automated:
+        return automated
+    domain = "@" + sender.rsplit("@", 1)[1]
+    sql = _SKIP_SQL.format(p=db.database.param)
+    found = db.database.execute_sql(sql, (workspace_id, sender, workspace_id, sender, domain)).fetchone()
+    if found is None:
+        return None
+    if found[0] == "mailbox":
+        return "sent from one of this workspace's own mailboxes (loop protection)"
+    return f"blocked sender ({found[1]})"
+
+
+def normalized_subject(subject):
+    """A subject without Re:/Fwd: prefixes, [#N] tokens, case and spacing: for comparing."""
+    subject = TOKEN.sub(" ", subject or "")
+    previous = None
+    while previous != subject:
+        previous, subject = subject, SUBJECT_PREFIX.sub("", subject)
+    return re.sub(r"\s+", " ", subject).strip().casefold()
+
+
+def _sender_on_ticket(ticket, customer):
+    return ticket.customer_id == customer.id or Message.select().where(
+        Message.ticket == ticket, Message.customer == customer).exists()
+
+
+def _may_thread(ticket, customer, parsed):
+    """Not a hijack: the sender is on the ticket, or the subject still matches it."""
+    return _sender_on_ticket(ticket, customer) or normalized_subject(parsed.subject) == normalized_subject(ticket.subject)
+
+
+def find_thread(workspace_id, parsed, customer):
+    """(ticket or None, decision) for a message: In-Reply-To, References, then the [#N] token (R23)."""
+    rejected = None
+    references = []
+    for reference in [parsed.in_reply_to, *reversed(parsed.references or [])]:
+        if reference and reference not in references:
+            references.append(reference[:998])
+    references = references[:MAX_REFERENCES]
+    if references:
+        found = list(Message.select(Message.ticket, Message.email_message_id)
+                     .where(Message.workspace == workspace_id, Message.email_message_id.in_(references))
+                     .order_by(Message.id.desc()).limit(MAX_REFERENCES).tuples())
+        if found:
+            # The most specific reference wins: In-Reply-To first, then the latest References.
+            by_id = {message_id: ticket_id for ticket_id, message_id in reversed(found)}
+            reference = next(r for r in references if r in by_id)
+            ticket = Ticket.get_by_id(by_id[reference])
+            rule = "In-Reply-To" if reference == parsed.in_reply_to else "References"
+            verdict = _verdict(ticket, customer, parsed, f"{rule} matched #{ticket.number}")
+            if verdict[0] is not None:
+                return verdict
+            rejected = verdict[1]
+    for token in TOKEN.findall(parsed.subject or ""):
+        ticket = Ticket.of(workspace_id).where(Ticket.number == int(token)).first()
+        if ticket is None:
+            continue
+        verdict = _verdict(ticket, customer, parsed, f"subject token matched #{ticket.number}")
+        if verdict[0] is not None:
+            return verdict
+        rejected = rejected or verdict[1]
+    return None, rejected or "new ticket: no match"
+
+
+def _verdict(ticket, customer, parsed, rule):
+    if ticket.status == Status.CLOSED:
+        return None, f"new ticket: {rule}, but #{ticket.number} is closed"
+    if not _may_thread(ticket, customer, parsed):
+        return None, (f"new ticket: {rule}, but the sender is not on #{ticket.number} "
+                      "and the subject no longer matches")
+    return ticket, rule
+
+
+_BLOCKED_IMG = re.compile(r"<img\b([^>]*)>")
+_ATTRIBUTE = re.compile(r'([^\s="]+)(?:="([^"]*)")?')
+
+
+def keep_remote_images(html):
+    """Undo the parser's remote-image blocking for storage: the ticket page blocks at display time (R28).
+
+    The parser moves an http(s) image source to `data-remote-src`; the stored
+    HTML keeps it in `src` so that a workspace that turns remote images on sees
+    them. The result is sanitized again, with remote images allowed.
+    """
+    def restore(match):
+        attributes = dict(_ATTRIBUTE.findall(match.group(1)))
+        if "data-remote-src" not in attributes or "src" in attributes:
+            return match.group(0)
+        attributes["src"] = attributes.pop("data-remote-src")
+        if attributes.get("alt") == REMOTE_IMAGE_ALT:
+            del attributes["alt"]
+        return "<img" + "".join(f' {name}="{value}"' for name, value in attributes.items()) + ">"
+
+    if "data-remote-src" not in html:
+        return html
+    return sanitize_html(_BLOCKED_IMG.sub(restore, html), allow_remote_images=True)
+
+
+# --- notification -------------------------------------------------------------
+
+
+def _recently_notified(ticket, now):
+    """True when the assignee heard about this ticket within NOTIFY_WINDOW (one mail for a burst of replies)."""
+    return InboundEmail.select().where(InboundEmail.ticket == ticket, InboundEmail.notified_at.is_null(False),
+                                       InboundEmail.notified_at > now - NOTIFY_WINDOW).exists()
+
+
+def _notify_assignee(ticket, message, parsed):
+    """Email the assignee that the customer wrote (after the commit; our mail carries Auto-Submitted)."""
+    from helpdesk.accounts.models import User
+    from helpdesk.core.clock import utcnow
+    from helpdesk.core.mailer import send_email
+    from helpdesk.workspaces.models import Workspace
+
+    assignee = User.get_or_none(User.id == ticket.assignee_id)
+    if assignee is None:
+        return
+    workspace = Workspace.get_by_id(ticket.workspace_id)
+    (InboundEmail.update(notified_at=utcnow()).where(InboundEmail.message == message.id).execute())
+    link = ticket_link(workspace.slug, ticket.number)
+    app = current_app._get_current_object()
+    # Templates render through the app's context processors, which expect a request (signed-in user):
+    # a fresh app context (its own `g`) with an empty request, so nothing of a surrounding request is touched.
+    with app.app_context(), app.test_request_context("/", base_url=app.config["BASE_URL"]):
+        sender = re.sub(r"[\x00-\x1f\x7f]+", " ", parsed.from_name or parsed.from_email)[:100]
+        send_email(assignee.email, f"[#{ticket.number}] {sender} replied: {ticket.subject}",
+                   "ticket_customer_reply", assignee=assignee, ticket=ticket, workspace=workspace,
+                   sender=parsed.from_name or parsed.from_email, text=message.body_text[:2000], link=link)
+
+
+def ticket_link(workspace_slug, number):
+    """The absolute address of a ticket page, outside any request (jobs): built on `BASE_URL`."""
+    adapter = current_app.url_map.bind("localhost")
+    path = adapter.build("workspace.tickets.ticket_view", {"workspace_slug": workspace_slug, "number": number})
+    return current_app.config["BASE_URL"] + path
