@@ -294,6 +294,19 @@ def table(entries):
     return "\n".join(lines)
 
 
+def run_mail_ingest(base_url, messages, log):
+    """Messages per second from raw bytes to a stored ticket (`bench.mail_ingest`), as a results entry."""
+    from bench import mail_ingest
+
+    url = database_url(base_url, "mail") if base_url else None
+    if url and engine(url) == "postgresql":
+        create_database(url, fresh=True)
+    log(f"mail ingestion: {messages} messages on {engine(url) if url else 'sqlite'}")
+    result = mail_ingest.run(url if url and engine(url) == "postgresql" else None, count=messages)
+    result["tickets"] = 0
+    return result
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default=",".join(map(str, SIZES)),
@@ -310,6 +323,8 @@ def main(argv=None):
                         help="keep one database connection across requests (what a pool gives); "
                              "recorded as database '<engine>+persistent'")
     parser.add_argument("--output", type=Path, default=RESULTS)
+    parser.add_argument("--mail-messages", type=int, default=1000,
+                        help="messages of the mail ingestion measurement (0: skip it; default %(default)s)")
     args = parser.parse_args(argv)
     args.requests, args.rounds = max(args.requests, 50), max(args.rounds, 1)
     sizes = [10_000] if args.quick else [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
@@ -328,9 +343,18 @@ def main(argv=None):
     fresh = []
     for size, url in urls.items():
         fresh.extend(run_size(build_app(url), url, size, args, log))
+    ingest = None
+    if args.mail_messages:
+        ingest = run_mail_ingest(args.database_url, args.mail_messages, log)
+        fresh.append(ingest)
     entries = merge(args.output, fresh)
     print()
-    print(table([e for e in entries if (e["database"], e["tickets"]) in {(r["database"], r["tickets"]) for r in fresh}]))
+    print(table([e for e in entries if "p50_ms" in e and
+                 (e["database"], e["tickets"]) in {(r["database"], r["tickets"]) for r in fresh}]))
+    if ingest:
+        print(f"\nmail ingestion ({ingest['database']}): {ingest['messages_per_second']:.0f} messages/s "
+              f"({ingest['messages']} messages, {ingest['megabytes']} MB, one worker) "
+              f"{'ok  ' if ingest['meets_target'] else 'MISS'} (>= {ingest['target_per_second']}/s)")
     for (database, size), seconds in seeds.items():
         print(f"seeded {database} {size:,} tickets in {seconds:.0f}s")
     print(f"\nwritten: {args.output}")

@@ -1,5 +1,7 @@
 """Plain `make_*` functions that build test data through the real services."""
 import itertools
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
 
 from helpdesk.accounts.services import create_user
 from helpdesk.core.clock import utcnow
@@ -42,3 +44,23 @@ def make_ticket(workspace, customer=None, subject=None, body="Hello, I need help
     customer = customer or make_customer(workspace)
     return open_ticket(workspace, customer, subject or f"Question {next(_numbers)}", body, now=now or utcnow(),
                        **kwargs)
+
+
+def customer_mail(subject="Printer broken", body="It jams on every page.\n", sender="Ann Lee <ann@client.example>",
+                  to="support@acme.example", message_id=None, html=None, inline_png=None, **headers):
+    """An email as a customer's mail program writes it; extra headers by keyword (`In_Reply_To=...`)."""
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = to
+    message["Subject"] = subject
+    message["Date"] = formatdate()
+    message["Message-ID"] = message_id or make_msgid(domain="client.example")
+    for name, value in headers.items():
+        message[name.replace("_", "-")] = value
+    message.set_content(body)
+    if html:
+        message.add_alternative(html, subtype="html")
+        if inline_png:
+            message.get_payload()[1].add_related(inline_png, maintype="image", subtype="png",
+                                                 cid="<logo@client.example>", filename="logo.png")
+    return message

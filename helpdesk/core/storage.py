@@ -1,7 +1,10 @@
 """Where attachment bytes live: a folder on disk (`STORAGE_DIR`, default `instance/storage`).
 
-Keys look like `<workspace id>/<random>/<file name>`, so a workspace's files sit
-under one prefix and deleting a workspace deletes one folder. An S3-compatible
+Keys look like `<workspace id>/<ab>/<random>-<file name>` (`ab`: the random
+part's first two characters, which spread files over 256 folders that later
+files reuse, so a save is one file write), so a workspace's files sit under one
+prefix and deleting a workspace deletes one folder. Older keys
+(`<workspace id>/<random>/<file name>`) read the same. An S3-compatible
 backend can replace this module's three functions without touching callers.
 """
 import re
@@ -24,10 +27,14 @@ def safe_filename(filename):
 
 def save(workspace_id, filename, data):
     """Store `data`; returns its key."""
-    key = f"{int(workspace_id)}/{secrets.token_hex(12)}/{safe_filename(filename)}"
+    token = secrets.token_hex(12)
+    key = f"{int(workspace_id)}/{token[:2]}/{token}-{safe_filename(filename)}"
     path = _root() / key
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+    try:
+        path.write_bytes(data)
+    except FileNotFoundError:  # the first file of its folder: one write usually needs no mkdir
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
     return key
 
 

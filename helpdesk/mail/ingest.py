@@ -252,9 +252,7 @@ def _decide(row, parsed, now):
                         notify=message if notify else None)
     ticket = tickets.open_ticket(workspace_id, customer, parsed.subject, parsed.text, now=now, channel=Channel.EMAIL,
                                  body_html=html, email_message_id=parsed.message_id, attachments=attachments)
-    message_id = (Message.select(Message.id).where(Message.ticket == ticket.id).order_by(Message.id)
-                  .limit(1).scalar())
-    return _Outcome(InboundStatus.PROCESSED, decision + forced, ticket=ticket, message_id=message_id)
+    return _Outcome(InboundStatus.PROCESSED, decision + forced, ticket=ticket, message_id=ticket.first_message.id)
 
 
 def automation_reason(parsed):

@@ -8,8 +8,9 @@ raises on such input; only bytes that hold no header at all raise
 
 How it is built:
 
-* The MIME tree comes from the standard `email` package, with `policy.default`
-  and, when that raises on a broken header, with `compat32`.
+* The MIME tree comes from the standard `email` package with the `compat32`
+  policy, which never raises on broken headers and is several times faster
+  than `policy.default` (no header objects are built while parsing).
 * Header values are read raw and decoded here (RFC 2047 encoded words, raw
   8-bit bytes) rather than through `policy.default`'s header objects: those
   replace undecodable bytes with U+FFFD and cannot retry another charset, which
@@ -206,10 +207,7 @@ def _repair_folding(raw: bytes) -> bytes:
 
 
 def _parse_structure(raw: bytes) -> Message:
-    try:
-        return email.message_from_bytes(raw, policy=policy.default)
-    except Exception:  # noqa: BLE001 - policy.default raises on some broken headers
-        return email.message_from_bytes(raw, policy=policy.compat32)
+    return email.message_from_bytes(raw, policy=policy.compat32)
 
 
 # --- Charsets ---------------------------------------------------------------

@@ -113,17 +113,22 @@ class _QuoteFinder(HTMLParser):
         self._elements: list[tuple[str, str, int]] = []  # (tag, start-tag text, offset)
         self._containers: list[tuple[_Marker, int]] = []  # open markers and their depth
         self._block_start: int | None = None  # where the current block began
+        self._block_open: list[tuple[str, str]] = []  # the elements open there
         self._block_text = ""
         self._block_is_marker = False
         self._after_rule: int | None = None  # offset of an <hr> not yet followed by text
+        self._after_rule_open: list[tuple[str, str]] = []
 
     def _offset(self) -> int:
         line, column = self.getpos()
         return self._line_offsets[line - 1] + column
 
-    def _add_marker(self, start: int, rest_is_quote: bool = False) -> _Marker:
-        around = [(tag, text) for tag, text, offset in self._elements if offset < start]
-        marker = _Marker(start, around, rest_is_quote=rest_is_quote)
+    def _open_before(self, start: int) -> list[tuple[str, str]]:
+        return [(tag, text) for tag, text, offset in self._elements if offset < start]
+
+    def _add_marker(self, start: int, rest_is_quote: bool = False, around=None) -> _Marker:
+        # `around`: the elements open at `start`, when they have closed since (a block ended before its text matched).
+        marker = _Marker(start, self._open_before(start) if around is None else around, rest_is_quote=rest_is_quote)
         self.markers.append(marker)
         return marker
 
@@ -144,8 +149,9 @@ class _QuoteFinder(HTMLParser):
                 self._containers.append((self._add_marker(start), len(self._elements)))
         if tag in _BLOCK_TAGS:
             self._block_start, self._block_text, self._block_is_marker = offset, "", False
+            self._block_open = self._open_before(offset)
         if tag == "hr":
-            self._after_rule = offset
+            self._after_rule, self._after_rule_open = offset, self._open_before(offset)
         if tag not in _VOID_TAGS:
             self._elements.append((tag, self.get_starttag_text() or f"<{tag}>", offset))
 
@@ -171,9 +177,9 @@ class _QuoteFinder(HTMLParser):
             return
         header_block = _HTML_HEADER_FROM.match(self._block_text) and _HTML_HEADER_SENT.search(self._block_text)
         if self._after_rule is not None and _HTML_HEADER_FROM.match(data):
-            self._add_marker(self._after_rule, rest_is_quote=True)
+            self._add_marker(self._after_rule, rest_is_quote=True, around=self._after_rule_open)
         elif header_block and not self._block_is_marker:
-            self._add_marker(self._block_start or 0, rest_is_quote=True)
+            self._add_marker(self._block_start or 0, rest_is_quote=True, around=self._block_open)
             self._block_is_marker = True
         self._after_rule = None
         self.text_outside_markers.append(self._offset())

@@ -64,7 +64,10 @@ def _store_attachments(message, uploads, now):
 
 def open_ticket(workspace, customer, subject, body, *, now, channel=Channel.MANUAL, actor=None,
                 body_html=None, email_message_id=None, attachments=()):
-    """A new ticket whose first message comes from `customer` (by mail, web form, or a call taken by `actor`)."""
+    """A new ticket whose first message comes from `customer` (by mail, web form, or a call taken by `actor`).
+
+    The ticket returned carries that message as `first_message`.
+    """
     subject = (subject or "").strip()[:300] or "(no subject)"
     text = body if body is not None else html_to_text(body_html or "")
     with db.database.atomic():
@@ -86,6 +89,7 @@ def open_ticket(workspace, customer, subject, body, *, now, channel=Channel.MANU
         _event(ticket, actor, "created", now, channel=channel)
         search.index_ticket(ticket.id, ticket.workspace_id,
                             " ".join([subject, text, customer.name or "", customer.email or ""]))
+    ticket.first_message = message
     return ticket
 
 
@@ -102,7 +106,7 @@ def add_customer_message(ticket, body, *, now, body_html=None, email_message_id=
         ticket.last_customer_activity_at = ticket.updated_at = now
         ticket.message_count += 1
         ticket.preview = _preview(text)
-        ticket.save()
+        ticket.save(only=ticket.dirty_fields)
         search.append_text(ticket.id, text)
     return message
 

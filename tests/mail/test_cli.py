@@ -4,8 +4,7 @@ import json
 from helpdesk.core.clock import utcnow
 from helpdesk.mail import services as mail
 from helpdesk.tickets.models import Ticket
-from tests.factories import make_workspace
-from tests.mail.test_fetch import customer_mail
+from tests.factories import customer_mail, make_workspace
 
 
 def test_mail_parse_prints_one_json_object_per_file_and_never_fails(app, tmp_path):

@@ -1,7 +1,5 @@
 """Fetching against a real Dovecot (R23, R26): mail in, tickets out, nothing lost or doubled."""
 from datetime import timedelta
-from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
 
 import pytest
 
@@ -13,7 +11,7 @@ from helpdesk.mail.models import InboundEmail, InboundStatus, Mailbox
 from helpdesk.tickets.models import Message, Status, Ticket
 from helpdesk.workspaces.models import Workspace
 from tests.conftest import drain_jobs
-from tests.factories import make_workspace
+from tests.factories import customer_mail, make_workspace
 
 
 def owner_of(workspace):
@@ -30,20 +28,6 @@ def add_dovecot_mailbox(workspace, dovecot, account, smtp_server=None, **overrid
         **overrides,
     }
     return mail.add_mailbox(workspace, owner_of(workspace), data, now=utcnow())
-
-
-def customer_mail(subject="Printer broken", body="It jams on every page.\n", sender="Ann Lee <ann@client.example>",
-                  to="support@acme.example", message_id=None, **headers):
-    message = EmailMessage()
-    message["From"] = sender
-    message["To"] = to
-    message["Subject"] = subject
-    message["Date"] = formatdate()
-    message["Message-ID"] = message_id or make_msgid(domain="client.example")
-    for name, value in headers.items():
-        message[name.replace("_", "-")] = value
-    message.set_content(body)
-    return message
 
 
 def tickets_of(workspace):

@@ -1,7 +1,5 @@
 """Processing a stored message: threading rules, skips, attachments, HTML, notifications (R23, R26-R28)."""
 import base64
-from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
 
 import pytest
 
@@ -12,28 +10,13 @@ from helpdesk.mail.models import BlockedSender, InboundEmail, InboundStatus
 from helpdesk.tickets import services as tickets
 from helpdesk.tickets.models import Attachment, Message, Status, Ticket
 from tests.conftest import drain_jobs, sent_mail
-from tests.factories import add_member, make_workspace
+from tests.factories import add_member, customer_mail, make_workspace
 
 PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==")
 
 
-def raw_mail(subject="Printer broken", body="It jams.\n", sender="Ann Lee <ann@client.example>", html=None,
-             message_id=None, inline_png=False, **headers):
-    message = EmailMessage()
-    message["From"] = sender
-    message["To"] = "support@acme.example"
-    message["Subject"] = subject
-    message["Date"] = formatdate()
-    message["Message-ID"] = message_id or make_msgid(domain="client.example")
-    for name, value in headers.items():
-        message[name.replace("_", "-")] = value
-    message.set_content(body)
-    if html:
-        message.add_alternative(html, subtype="html")
-        if inline_png:
-            message.get_payload()[1].add_related(PNG, maintype="image", subtype="png", cid="<logo@client.example>",
-                                                 filename="logo.png")
-    return bytes(message)
+def raw_mail(*args, inline_png=False, **kwargs):
+    return bytes(customer_mail(*args, inline_png=PNG if inline_png else None, **kwargs))
 
 
 def ingest_raw(workspace, raw, now=None):

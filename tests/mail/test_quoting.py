@@ -156,6 +156,14 @@ def test_attachment_urls_written_by_the_page_are_kept():
     assert 'src="/w/acme/tickets/1/attachments/2?inline=1"' in visible
 
 
+def test_a_header_block_ending_after_its_table_cuts_at_a_balanced_place():
+    # Found by the fuzzer below: "From:" in a cell, "Sent:" after the table closed.
+    html = sanitize_html("<b>From:</b><table><tr><td><b>From:</b></td></tr></table> Sent: x")
+    visible, quoted = split_quoted_html(html)
+    assert visible == "<b>From:</b><table><tbody><tr></tr></tbody></table>"
+    assert quoted.startswith("<table><tbody><tr><td><b>From:</b>")
+
+
 html_soup = st.lists(st.sampled_from([
     "<div>", "</div>", "<p>", "</p>", '<blockquote type="cite">', "</blockquote>", '<div class="gmail_quote">',
     '<div id="divRplyFwdMsg">', "<hr>", "<br>", "<b>From:</b>", " Sent: x", "On Monday X wrote:", "text",
