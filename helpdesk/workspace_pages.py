@@ -1,8 +1,16 @@
-"""The `workspace` blueprint with each domain's pages nested under /w/<slug>/.
+"""Every page's route on its blueprint, and the `workspace` blueprint with each domain's pages under /w/<slug>/.
 
-Assembled once, when this module is first imported: a blueprint cannot take new
-children after an app registered it, and tests build several apps.
+A domain's package defines its blueprint; its `views` module adds the routes
+when imported here (not by the package itself, so that importing a domain's
+models never pulls in views and the services they use). Assembled once, when
+this module is first imported: a blueprint cannot take new children after an
+app registered it, and tests build several apps.
 """
+import helpdesk.accounts.views  # noqa: F401  (each views module registers its routes)
+import helpdesk.customers.views  # noqa: F401
+import helpdesk.mail.views  # noqa: F401
+import helpdesk.tickets.views  # noqa: F401
+import helpdesk.workspaces.views  # noqa: F401
 from helpdesk import customers, mail, tickets
 from helpdesk.workspaces.scope import workspace_bp
 

@@ -2,5 +2,3 @@
 from flask import Blueprint
 
 bp = Blueprint("accounts", __name__)
-
-from helpdesk.accounts import views  # noqa: E402,F401  (routes register on bp)

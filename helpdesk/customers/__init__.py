@@ -2,5 +2,3 @@
 from flask import Blueprint
 
 bp = Blueprint("customers", __name__, url_prefix="/customers")
-
-from helpdesk.customers import views  # noqa: E402,F401  (routes register on bp)

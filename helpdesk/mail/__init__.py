@@ -4,5 +4,3 @@ from flask import Blueprint
 bp = Blueprint("mail", __name__, url_prefix="/mailboxes")
 # The fixed OAuth callback address that Google and Microsoft redirect to (not under /w/<slug>/).
 oauth_bp = Blueprint("mail_oauth", __name__)
-
-from helpdesk.mail import views  # noqa: E402,F401  (routes register on the blueprints)

@@ -2,5 +2,3 @@
 from flask import Blueprint
 
 bp = Blueprint("tickets", __name__, url_prefix="/tickets")
-
-from helpdesk.tickets import views  # noqa: E402,F401  (routes register on bp)
