@@ -12,8 +12,8 @@ from flask_login import current_user
 
 from helpdesk.core.clock import utcnow
 from helpdesk.extensions import htmx, login_manager
-from helpdesk.workspaces.models import Membership, Workspace
-from helpdesk.workspaces.services import may_write
+from helpdesk.workspaces.models import Workspace
+from helpdesk.workspaces.services import may_write, memberships_of
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 # Writes a read-only workspace still allows (R13): managing members (to fit the seats it will
@@ -35,8 +35,9 @@ def pop_workspace_slug(endpoint, values):
 def load_workspace():
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
-    found = (Membership.select(Membership, Workspace).join(Workspace)
-             .where(Workspace.slug == g.workspace_slug, Membership.user == current_user.id).first())
+    # All of the person's memberships in one query: the workspace switcher shows them on the same page.
+    g.my_memberships = memberships_of(current_user.id)
+    found = next((m for m in g.my_memberships if m.workspace.slug == g.workspace_slug), None)
     if found is None or found.workspace.status == Workspace.CANCELLED:
         abort(404)
     g.membership, g.workspace = found, found.workspace
