@@ -61,7 +61,7 @@ def encode_cursor(ticket, sort):
     return str(ticket.id)
 
 
-def _after(query, sort, cursor, id_column):
+def _after(query, sort, cursor, id_column=Ticket.id):
     """Rows strictly after `cursor` in `sort` order."""
     try:
         if sort == "activity":
@@ -75,7 +75,7 @@ def _after(query, sort, cursor, id_column):
     return query.where(id_column > ticket_id if sort == "oldest" else id_column < ticket_id)
 
 
-def _ordered(query, sort, id_column):
+def _ordered(query, sort, id_column=Ticket.id):
     if sort == "oldest":
         return query.order_by(id_column)
     if sort == "activity":
@@ -90,25 +90,40 @@ def _page(rows, sort):
     return Page(rows, encode_cursor(rows[-1], sort) if more else None, tags_of([t.id for t in rows]))
 
 
+def _tag_id(workspace, tag):
+    """The tag's id as a scalar subquery (part of the page's one query)."""
+    return Tag.select(Tag.id).where(Tag.workspace == workspace, Tag.name == tag)
+
+
 def inbox_page(workspace, user_id, *, view="open", sort="newest", cursor=None, tag=None):
     """One page of a view (or of a tag's tickets, any status)."""
     sort = sort if sort in SORTS else "newest"
+    if tag and sort != "activity":
+        return _tag_page(workspace, tag, sort, cursor)
     query = _listing()
-    # A tag's tickets are walked in the (tag, ticket) index, newest first, so a tag on old tickets only
-    # does not scan every newer ticket; the ticket id and the index's ticket id are equal by the join.
-    id_column = TicketTag.ticket if tag else Ticket.id
     if tag:
-        query = query.join_from(Ticket, TicketTag, on=(TicketTag.ticket == Ticket.id)).join(
-            Tag, on=(TicketTag.tag == Tag.id)).where(Tag.workspace == workspace, Tag.name == tag,
-                                                      Ticket.workspace == workspace)
+        query = query.join_from(Ticket, TicketTag, on=(TicketTag.ticket == Ticket.id)).where(
+            TicketTag.tag == _tag_id(workspace, tag), Ticket.workspace == workspace)
     else:
         condition = _view_filter(workspace, user_id, view)
         if condition is None:
             raise LookupError(view)
         query = query.where(condition)
     if cursor:
-        query = _after(query, sort, cursor, id_column)
-    return _page(_ordered(query, sort, id_column).limit(PAGE_SIZE + 1), sort)
+        query = _after(query, sort, cursor)
+    return _page(_ordered(query, sort).limit(PAGE_SIZE + 1), sort)
+
+
+def _tag_page(workspace, tag, sort, cursor):
+    """A tag's tickets by id: the page's ids come first from the (tag, ticket) index (a LIMIT in a
+    subquery), so a tag found only on old tickets never makes the database walk every newer ticket."""
+    tagged = TicketTag.select(TicketTag.ticket).where(TicketTag.tag == _tag_id(workspace, tag))
+    if cursor:
+        tagged = _after(tagged, sort, cursor, TicketTag.ticket)
+    tagged = _ordered(tagged, sort, TicketTag.ticket).limit(PAGE_SIZE + 1).alias("tagged")
+    query = _listing().join_from(Ticket, tagged, on=(tagged.c.ticket_id == Ticket.id)).where(
+        Ticket.workspace == workspace)
+    return _page(_ordered(query, sort), sort)
 
 
 def search_page(workspace, query_text, *, cursor=None):

@@ -120,6 +120,30 @@ def test_inbox_views_counts_and_keyset_pages(workspace, agent):
     assert oldest.tickets[0].number == 1
 
 
+def all_pages(workspace, agent, **options):
+    pages = [inbox_page(workspace, agent.id, **options)]
+    while pages[-1].next_cursor:
+        pages.append(inbox_page(workspace, agent.id, cursor=pages[-1].next_cursor, **options))
+    return [t.number for page in pages for t in page.tickets]
+
+
+@pytest.mark.parametrize("sort", ["newest", "oldest", "activity"])
+def test_a_tags_pages_list_each_tagged_ticket_once_in_order(workspace, agent, sort):
+    made = [make_ticket(workspace) for _ in range(60)]
+    for n, ticket in enumerate(made, start=1):
+        tickets.set_tags(ticket, agent, ["vip"] if n % 2 else ["other"], now=ticket.created_at)
+        if n % 3 == 0:  # activity order differs from numbering
+            tickets.add_customer_message(ticket, "One more thing", now=ticket.created_at + timedelta(days=n))
+    elsewhere = make_ticket(make_workspace(), subject="Elsewhere")
+    tickets.set_tags(elsewhere, agent, ["vip"], now=elsewhere.created_at)  # another workspace's tag, same name
+    vip = [n for n in range(1, 61) if n % 2]
+    expected = {"newest": vip[::-1], "oldest": vip,
+                "activity": sorted(vip, key=lambda n: (made[n - 1].created_at + timedelta(days=n if n % 3 == 0 else 0),
+                                                       n), reverse=True)}[sort]
+    assert all_pages(workspace, agent, tag="vip", sort=sort) == expected
+    assert all_pages(workspace, agent, tag="absent", sort=sort) == []
+
+
 def test_search_finds_subject_messages_and_customer(workspace, agent):
     customer = make_customer(workspace, email="zoe@zebra.example", name="Zoë Zimmer")
     ticket = make_ticket(workspace, customer, subject="Invoice missing", body="Where is my invoice?")
