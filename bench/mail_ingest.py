@@ -194,7 +194,7 @@ def run(database_url=None, count=1000, include_zammad=True):
             seconds, statuses = measure(corpus, workspace.id, other.id)
             result = {
                 "name": "mail_ingest",
-                "database": db.database.obj.__class__.__name__.replace("Database", "").lower(),
+                "database": "sqlite" if database_url is None else "postgresql",
                 "messages": len(corpus),
                 "megabytes": round(sum(map(len, corpus)) / 1e6, 2),
                 "seconds": round(seconds, 3),
@@ -205,7 +205,9 @@ def run(database_url=None, count=1000, include_zammad=True):
                 # How fast this machine runs Python (a current laptop: about 8 us), to compare runs.
                 "calibration_sum_range_1000_us": _calibration(),
             }
-            result["meets_target"] = result["messages_per_second"] >= TARGET_PER_SECOND
+            # The target is set for SQLite; on PostgreSQL the rate is reported for information (None).
+            result["meets_target"] = (result["messages_per_second"] >= TARGET_PER_SECOND
+                                      if database_url is None else None)
             files = sorted(glob.glob(ZAMMAD_CORPUS))
             if include_zammad and files:
                 zammad = [open(path, "rb").read() for path in files]
@@ -228,7 +230,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     result = run(args.database_url, count=args.messages)
     print(json.dumps(result, indent=2))
-    return 0 if result["meets_target"] else 1
+    return 1 if result["meets_target"] is False else 0
 
 
 if __name__ == "__main__":
