@@ -5,6 +5,7 @@ from playwright.sync_api import expect
 
 from helpdesk.mail import jobs
 from helpdesk.mail.models import Mailbox
+from tests.conftest import drain_jobs
 from tests.e2e.test_inbox import sign_in
 from tests.factories import customer_mail, make_workspace
 
@@ -47,6 +48,7 @@ def test_owner_connects_a_mailbox_and_answers_mail(app, new_page, shots, dovecot
                                                       to=imap_account.email))
     with app.app_context():
         jobs.fetch_due_mailboxes()
+        drain_jobs()  # with Redis the fetch is a queued job
 
     page.get_by_role("link", name="Inbox").first.click()
     page.get_by_role("link", name=re.compile("#1 Printer broken")).click()
@@ -55,6 +57,8 @@ def test_owner_connects_a_mailbox_and_answers_mail(app, new_page, shots, dovecot
     page.get_by_role("button", name=re.compile("Send reply to ann@client.example")).click()
     expect(page.get_by_text("Please clean the roller.")).to_be_visible()
     shots.take(page, "ticket-after-reply")
+    with app.app_context():
+        drain_jobs()  # with Redis the delivery is a queued job
 
     (received,) = smtp_server.messages
     assert received.message["Subject"] == "Re: Printer broken [#1]"
