@@ -330,7 +330,7 @@ def test_connection(mailbox, *, now, timeout=None):
         with open_imap(mailbox, now=now, timeout=timeout) as client:
             _, _, count = client.select(mailbox.imap_folder)
         results.append((True, "IMAP", f"Connected to {mailbox.imap_host}: folder \"{mailbox.imap_folder}\" "
-                                      f"holds {count} message(s)."))
+                                      f"holds {count} message{'' if count == 1 else 's'}."))
     except MailConnectionError as error:
         results.append((False, "IMAP", str(error)))
     try:

@@ -76,7 +76,7 @@ def test_r22_test_connection_says_it_works(client, desk, dovecot, imap_account, 
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert html.strip().startswith('<div id="connection-test"')
-    assert "INBOX&#34; holds 1 message(s)" in html and "ready to send as" in html
+    assert "INBOX&#34; holds 1 message." in html and "ready to send as" in html
     assert Mailbox.select().count() == 0  # testing saves nothing
 
 
