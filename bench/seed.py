@@ -43,7 +43,7 @@ from helpdesk.tickets.models import (
     TicketEvent,
     TicketTag,
 )
-from helpdesk.tickets.search import _words
+from helpdesk.tickets.search import document_words
 from helpdesk.tickets.services import PREVIEW_LENGTH
 from helpdesk.workspaces.models import Membership, Role, Workspace
 
@@ -338,7 +338,7 @@ class _Generator:
                                        email_id, delivery))
                 # The document as open_ticket() starts it, then each later message appended.
                 doc.extend((subject, body, customer_name, customer_email) if j == 0 else (body,))
-            docs.append((ticket_id, _words(" ".join(doc))))
+            docs.append((ticket_id, document_words(" ".join(doc))))
             preview = _preview(preview)
 
             solved_at = None

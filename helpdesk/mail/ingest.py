@@ -35,17 +35,20 @@ import logging
 import re
 from datetime import timedelta
 
-from flask import current_app
 from peewee import IntegrityError
 
+from helpdesk.accounts.models import User
 from helpdesk.core import storage
+from helpdesk.core.mailer import send_email
 from helpdesk.core.sanitize import REMOTE_IMAGE_ALT, sanitize_html
+from helpdesk.core.urls import external_url
 from helpdesk.customers.services import find_or_create_customer
 from helpdesk.extensions import db
 from helpdesk.mail.models import InboundEmail, InboundStatus, Mailbox
 from helpdesk.mail.parse import decode_header_value, parse_email
 from helpdesk.tickets import services as tickets
 from helpdesk.tickets.models import Channel, Message, Status, Ticket
+from helpdesk.workspaces.models import Workspace
 
 log = logging.getLogger(__name__)
 
@@ -180,7 +183,7 @@ def process_inbound(inbound_id, *, now):
         _finish(row, outcome, parsed, now)
     if outcome.notify is not None:
         try:
-            _notify_assignee(outcome.ticket, outcome.notify, parsed)
+            _notify_assignee(outcome.ticket, outcome.notify, parsed, now)
         except Exception:  # noqa: BLE001 - the message is processed; a lost notice must not undo that
             log.exception("notifying the assignee of ticket %s failed", outcome.ticket.id)
     return row
@@ -243,10 +246,8 @@ def _decide(row, parsed, now):
     attachments = [a for a in parsed.attachments if a.data is not None]
     forced = " (processed on an admin's request)" if row.force else ""
     if ticket is not None:
-        message = tickets.add_customer_message(ticket, parsed.text, now=now, body_html=html,
+        message = tickets.add_customer_message(ticket, parsed.text, now=now, body_html=html, customer=customer,
                                                email_message_id=parsed.message_id, attachments=attachments)
-        if customer.id != ticket.customer_id:  # a colleague of the customer wrote: say who
-            Message.update(customer=customer).where(Message.id == message.id).execute()
         notify = bool(ticket.assignee_id) and not automated and not _recently_notified(ticket, now)
         return _Outcome(InboundStatus.PROCESSED, decision + forced, ticket=ticket, message_id=message.id,
                         notify=message if notify else None)
@@ -382,31 +383,16 @@ def _recently_notified(ticket, now):
                                        InboundEmail.notified_at > now - NOTIFY_WINDOW).exists()
 
 
-def _notify_assignee(ticket, message, parsed):
+def _notify_assignee(ticket, message, parsed, now):
     """Email the assignee that the customer wrote (after the commit; our mail carries Auto-Submitted)."""
-    from helpdesk.accounts.models import User
-    from helpdesk.core.clock import utcnow
-    from helpdesk.core.mailer import send_email
-    from helpdesk.workspaces.models import Workspace
-
     assignee = User.get_or_none(User.id == ticket.assignee_id)
     if assignee is None:
         return
     workspace = Workspace.get_by_id(ticket.workspace_id)
-    (InboundEmail.update(notified_at=utcnow()).where(InboundEmail.message == message.id).execute())
-    link = ticket_link(workspace.slug, ticket.number)
-    app = current_app._get_current_object()
-    # Templates render through the app's context processors, which expect a request (signed-in user):
-    # a fresh app context (its own `g`) with an empty request, so nothing of a surrounding request is touched.
-    with app.app_context(), app.test_request_context("/", base_url=app.config["BASE_URL"]):
-        sender = re.sub(r"[\x00-\x1f\x7f]+", " ", parsed.from_name or parsed.from_email)[:100]
-        send_email(assignee.email, f"[#{ticket.number}] {sender} replied: {ticket.subject}",
-                   "ticket_customer_reply", assignee=assignee, ticket=ticket, workspace=workspace,
-                   sender=parsed.from_name or parsed.from_email, text=message.body_text[:2000], link=link)
-
-
-def ticket_link(workspace_slug, number):
-    """The absolute address of a ticket page, outside any request (jobs): built on `BASE_URL`."""
-    adapter = current_app.url_map.bind("localhost")
-    path = adapter.build("workspace.tickets.ticket_view", {"workspace_slug": workspace_slug, "number": number})
-    return current_app.config["BASE_URL"] + path
+    InboundEmail.update(notified_at=now).where(InboundEmail.message == message.id).execute()
+    sender = re.sub(r"[\x00-\x1f\x7f]+", " ", parsed.from_name or parsed.from_email)[:100]
+    send_email(assignee.email, f"[#{ticket.number}] {sender} replied: {ticket.subject}",
+               "ticket_customer_reply", assignee=assignee, ticket=ticket, workspace=workspace,
+               sender=parsed.from_name or parsed.from_email, text=message.body_text[:2000],
+               link=external_url("workspace.tickets.ticket_view", workspace_slug=workspace.slug,
+                                 number=ticket.number))

@@ -26,6 +26,7 @@ from helpdesk.mail import services
 from helpdesk.mail.imap import MailConnectionError
 from helpdesk.mail.ingest import process_inbound, store_inbound
 from helpdesk.mail.models import Mailbox
+from helpdesk.mail.send import send_due_replies
 from helpdesk.workspaces.models import Workspace
 
 log = logging.getLogger(__name__)
@@ -172,8 +173,6 @@ def process_stranded(now=None):
 @job
 def mail_minutely(now=None):
     """The mail channel's periodic work: fetch due mailboxes, send waiting replies, finish stranded messages."""
-    from helpdesk.mail.send import send_due_replies
-
     now = now or utcnow()
     fetched = fetch_due_mailboxes(now=now)
     sent = send_due_replies(now=now)

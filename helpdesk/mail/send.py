@@ -31,6 +31,7 @@ from helpdesk.core.mailer import PermanentFailure, deliver, send_smtp
 from helpdesk.jobs import TemporaryFailure, enqueue, job
 from helpdesk.mail.imap import MailConnectionError
 from helpdesk.mail.models import Mailbox, OutboundEmail, OutboundStatus, Security
+from helpdesk.mail.services import open_imap, reply_mailbox, smtp_auth
 from helpdesk.tickets.models import Attachment, Message, Ticket
 
 log = logging.getLogger(__name__)
@@ -84,12 +85,6 @@ def build_reply(message, ticket, workspace_name, sender_address):
 def _bracketed(message_id):
     """Stored ids of inbound mail have no angle brackets (the parser strips them); headers need them."""
     return message_id if message_id.startswith("<") else f"<{message_id}>"
-
-
-def reply_mailbox(ticket):
-    from helpdesk.mail.services import reply_mailbox as find
-
-    return find(ticket)
 
 
 def _outbound_for(message, now):
@@ -199,8 +194,6 @@ def deliver_reply(message_id, now=None):
 
 
 def _send_through(mailbox, email, now):
-    from helpdesk.mail.services import smtp_auth
-
     send_smtp(email, host=mailbox.smtp_host, port=int(mailbox.smtp_port),
               implicit_tls=mailbox.smtp_security == Security.SSL,
               timeout=current_app.config.get("MAIL_SOCKET_TIMEOUT", 30), auth=smtp_auth(mailbox, now=now))
@@ -228,8 +221,6 @@ def _fail(row, message, words, now):
 @job
 def append_sent_copy(outbound_id, now=None):
     """Put the sent reply into the mailbox's Sent folder (R24); a failure is recorded and retried later."""
-    from helpdesk.mail.services import open_imap
-
     now = now or utcnow()
     row = OutboundEmail.get_or_none(OutboundEmail.id == outbound_id)
     if row is None or row.sent_copy_status != "pending":

@@ -10,13 +10,14 @@ import ssl
 from datetime import timedelta
 
 from flask import current_app
-from peewee import IntegrityError, fn
+from peewee import JOIN, IntegrityError, fn
 
 from helpdesk.accounts.services import normalize_email
 from helpdesk.core import audit, crypto
 from helpdesk.extensions import db
 from helpdesk.mail import oauth
 from helpdesk.mail.imap import ImapClient, MailConnectionError, Problem, describe_error, xoauth2_string
+from helpdesk.mail.ingest import process_inbound
 from helpdesk.mail.models import (
     AuthMethod,
     BlockedSender,
@@ -25,6 +26,7 @@ from helpdesk.mail.models import (
     Mailbox,
     Security,
 )
+from helpdesk.tickets.models import Ticket
 
 LOG_PAGE_SIZE = 50
 MAILBOX_FIELDS = ("address", "display_name", "imap_host", "imap_port", "imap_security", "imap_username",
@@ -384,9 +386,6 @@ def save_mail_settings(workspace, actor, *, load_remote_images, blocked_text, no
 
 def ingest_log(workspace, *, status=None, before_id=None, limit=LOG_PAGE_SIZE):
     """Fetched messages, newest first, keyset-paginated (one extra row tells "more"), with mailbox and ticket."""
-    from helpdesk.tickets.models import Ticket
-    from peewee import JOIN
-
     rows = (InboundEmail.of(workspace, InboundEmail, Mailbox, Ticket)
             .join(Mailbox, JOIN.LEFT_OUTER, on=(InboundEmail.mailbox == Mailbox.id))
             .switch(InboundEmail).join(Ticket, JOIN.LEFT_OUTER, on=(InboundEmail.ticket == Ticket.id)))
@@ -406,8 +405,6 @@ def get_inbound(workspace, inbound_id):
 
 def retry_inbound(workspace, actor, inbound_id, *, now):
     """Process a failed message again, or a skipped one anyway (R26); returns the row afterwards."""
-    from helpdesk.mail.ingest import process_inbound
-
     _require_admin(actor)
     row = get_inbound(workspace, inbound_id)
     if row.status not in (InboundStatus.FAILED, InboundStatus.SKIPPED):

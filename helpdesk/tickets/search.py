@@ -26,14 +26,14 @@ def terms_of(query):
     return WORD.findall(query.lower())[:MAX_TERMS]
 
 
-def _words(text):
+def document_words(text):
     """Text as plain words: PostgreSQL's parser would keep "ann@acme.example" as one token."""
     return " ".join(WORD.findall(text.lower()))
 
 
 def index_ticket(ticket_id, workspace_id, text):
     """Create the document of a new ticket."""
-    text = _words(text)
+    text = document_words(text)
     if _is_postgres():
         db.database.execute_sql(
             "INSERT INTO ticket_search (ticket_id, workspace_id, document) VALUES (%s, %s, to_tsvector('simple', %s))",
@@ -45,7 +45,7 @@ def index_ticket(ticket_id, workspace_id, text):
 
 def append_text(ticket_id, text):
     """Add words (a new message, a new customer name) to a ticket's document."""
-    text = _words(text)
+    text = document_words(text)
     if _is_postgres():
         db.database.execute_sql(
             "UPDATE ticket_search SET document = document || to_tsvector('simple', %s) WHERE ticket_id = %s",

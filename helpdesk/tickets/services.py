@@ -93,12 +93,12 @@ def open_ticket(workspace, customer, subject, body, *, now, channel=Channel.MANU
     return ticket
 
 
-def add_customer_message(ticket, body, *, now, body_html=None, email_message_id=None, attachments=()):
-    """A customer's reply on their ticket; it reopens a solved or pending ticket."""
+def add_customer_message(ticket, body, *, now, body_html=None, email_message_id=None, attachments=(), customer=None):
+    """A customer's reply on their ticket (or a colleague's: `customer`); it reopens a solved or pending ticket."""
     text = body if body is not None else html_to_text(body_html or "")
     with db.database.atomic():
         message = Message.create(workspace=ticket.workspace_id, ticket=ticket, kind=Message.CUSTOMER,
-                                 customer=ticket.customer_id, body_text=text, body_html=body_html,
+                                 customer=customer or ticket.customer_id, body_text=text, body_html=body_html,
                                  email_message_id=email_message_id, created_at=now)
         _store_attachments(message, attachments, now)
         if ticket.status in (Status.SOLVED, Status.PENDING):
