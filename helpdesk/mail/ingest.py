@@ -44,7 +44,13 @@ from helpdesk.core.sanitize import REMOTE_IMAGE_ALT, sanitize_html
 from helpdesk.core.urls import external_url
 from helpdesk.customers.services import find_or_create_customer
 from helpdesk.extensions import db
-from helpdesk.mail.models import InboundEmail, InboundStatus, Mailbox
+from helpdesk.mail.models import (
+    DUPLICATE_DECISION,
+    NO_SENDER_DECISION,
+    InboundEmail,
+    InboundStatus,
+    Mailbox,
+)
 from helpdesk.mail.parse import decode_header_value, parse_email
 from helpdesk.tickets import services as tickets
 from helpdesk.tickets.models import Channel, Message, Status, Ticket
@@ -170,7 +176,7 @@ def process_inbound(inbound_id, *, now):
             outcome = _Outcome(InboundStatus.FAILED, "could not be read", error=error)
         elif owner is not None:
             where = f" (ticket #{owner.ticket.number})" if owner.ticket_id else ""
-            outcome = _Outcome(InboundStatus.SKIPPED, f"skipped: duplicate of message {owner.id}{where}",
+            outcome = _Outcome(InboundStatus.SKIPPED, f"{DUPLICATE_DECISION} of message {owner.id}{where}",
                                ticket=owner.ticket if owner.ticket_id else None)
         else:
             try:
@@ -234,7 +240,7 @@ def _decide(row, parsed, now):
     workspace_id = row.workspace_id
     sender = (parsed.from_email or "").strip().lower()
     if "@" not in sender:
-        return _Outcome(InboundStatus.SKIPPED, "skipped: no sender address")
+        return _Outcome(InboundStatus.SKIPPED, NO_SENDER_DECISION)
     automated = automation_reason(parsed)
     if not row.force:
         reason = _skip_reason(workspace_id, sender, automated)

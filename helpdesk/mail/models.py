@@ -97,6 +97,11 @@ class InboundStatus:
     }
 
 
+# Decisions whose skip an admin cannot override: processing a copy again, or mail without a sender, changes nothing.
+DUPLICATE_DECISION = "skipped: duplicate"
+NO_SENDER_DECISION = "skipped: no sender address"
+
+
 class InboundEmail(TenantModel):
     """One fetched message: stored first (raw bytes in storage), then processed (R26).
 
@@ -135,6 +140,12 @@ class InboundEmail(TenantModel):
             (("status", "id"), False),
             (("ticket", "id"), False),
         )
+
+    @property
+    def may_process_again(self):
+        """What the log offers a button for: a failed message, or one skipped by a rule an admin may override."""
+        overridable = not self.decision.startswith((DUPLICATE_DECISION, NO_SENDER_DECISION))
+        return self.status == InboundStatus.FAILED or (self.status == InboundStatus.SKIPPED and overridable)
 
 
 class OutboundStatus:

@@ -19,6 +19,7 @@ from helpdesk.mail import oauth
 from helpdesk.mail.imap import ImapClient, MailConnectionError, Problem, describe_error, xoauth2_string
 from helpdesk.mail.ingest import process_inbound
 from helpdesk.mail.models import (
+    DUPLICATE_DECISION,
     AuthMethod,
     BlockedSender,
     InboundEmail,
@@ -409,7 +410,7 @@ def retry_inbound(workspace, actor, inbound_id, *, now):
     row = get_inbound(workspace, inbound_id)
     if row.status not in (InboundStatus.FAILED, InboundStatus.SKIPPED):
         raise MailError("Only failed or skipped messages can be processed again.")
-    if row.status == InboundStatus.SKIPPED and row.decision.startswith("skipped: duplicate"):
+    if row.status == InboundStatus.SKIPPED and row.decision.startswith(DUPLICATE_DECISION):
         raise MailError("This message is a copy of one already processed.")
     values = {InboundEmail.status: InboundStatus.PENDING, InboundEmail.error: None}
     if row.status == InboundStatus.SKIPPED:
