@@ -15,6 +15,8 @@ from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from flask import current_app
 from flask.cli import AppGroup
 
+from helpdesk.extensions import db
+
 __all__ = ["encrypt", "decrypt", "rotate_token", "register_encrypted", "rotate_all", "CryptoError", "crypto_cli"]
 
 # (model, field names) pairs declared by the domains.
@@ -76,8 +78,6 @@ def rotate_all(keys=None, batch=500):
     so a large table neither holds one long transaction nor loads at once; a
     rotation stopped halfway can simply run again.
     """
-    from helpdesk.extensions import db
-
     changed = {}
     for model, names in encrypted_columns():
         fields = [model._meta.fields[name] for name in names]
@@ -105,8 +105,6 @@ crypto_cli = AppGroup("crypto", help="Secrets at rest: re-encrypt with the newes
 @crypto_cli.command("rotate")
 def rotate_command():
     """Re-encrypt every stored secret with the first key of ENCRYPTION_KEYS."""
-    from helpdesk.extensions import db
-
     with db.database.connection_context():
         try:
             changed = rotate_all()

@@ -21,10 +21,11 @@ from email.utils import formatdate, make_msgid
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from flask import current_app, has_request_context, render_template
+from flask import current_app, render_template
 from peewee import CharField, DateTimeField, IntegerField, TextField
 
 from helpdesk.core.clock import utcnow
+from helpdesk.core.urls import request_context
 from helpdesk.jobs import TemporaryFailure, enqueue, job
 from helpdesk.models import BaseModel
 
@@ -48,21 +49,13 @@ class SystemEmail(BaseModel):
 
 def send_email(to, subject, template, **context):
     """Render `template` for `to` and queue its delivery (from a request or a job). Returns the stored row."""
-    if has_request_context():
-        text_body, html_body = _render(template, context)
-    else:
-        # A job: templates render through the app's context processors, which expect a request;
-        # an empty one on BASE_URL also makes url_for() give public addresses.
-        app = current_app._get_current_object()
-        with app.test_request_context("/", base_url=app.config["BASE_URL"]):
-            text_body, html_body = _render(template, context)
+    with request_context():
+        text_body = render_template(f"email/{template}.txt", **context)
+        html_body = render_template(f"email/{template}.html", **context)
     email = SystemEmail.create(to_address=to, subject=subject, text_body=text_body, html_body=html_body)
     enqueue(deliver_system_email, email.id)
     return email
 
-
-def _render(template, context):
-    return render_template(f"email/{template}.txt", **context), render_template(f"email/{template}.html", **context)
 
 
 def build_message(email, sender):
