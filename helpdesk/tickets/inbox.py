@@ -147,6 +147,11 @@ def view_counts(workspace, user_id):
     return {view: count for view, count in db.database.execute_sql(" UNION ALL ".join(parts), params)}
 
 
+def new_ticket_count(workspace, newest_id, cap=100):
+    """Tickets newer than the newest one an inbox shows, counted up to `cap` (the poll's banner)."""
+    return Ticket.of(workspace).where(Ticket.id > newest_id).limit(cap).count()
+
+
 def workspace_tags(workspace, limit=50):
     """Tag names of the workspace for the sidebar."""
     return [name for (name,) in Tag.of(workspace, Tag.name).order_by(Tag.name).limit(limit).tuples()]

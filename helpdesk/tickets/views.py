@@ -65,7 +65,7 @@ def inbox_view():
 def poll():
     """htmx polls this: is there a ticket newer than the newest one shown?"""
     newest = request.args.get("newest", type=int) or 0
-    count = (Ticket.of(g.workspace).where(Ticket.id > newest).limit(100).count())
+    count = inbox.new_ticket_count(g.workspace, newest)
     return render_template("tickets/_new_tickets.html", count=count, newest=newest)
 
 
