@@ -14,7 +14,6 @@ faster than maintaining them row by row.
 """
 import json
 import random
-import re
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -44,7 +43,7 @@ from helpdesk.tickets.models import (
     TicketTag,
 )
 from helpdesk.tickets.search import document_words
-from helpdesk.tickets.services import PREVIEW_LENGTH
+from helpdesk.tickets.services import preview_of
 from helpdesk.workspaces.models import Membership, Role, Workspace
 
 bench_cli = AppGroup("bench", help="Benchmark data: a realistic workspace of many tickets.")
@@ -84,10 +83,6 @@ def _is_postgres():
 
 def _weighted(rng, weights, k):
     return rng.choices(list(weights), weights=list(weights.values()), k=k)
-
-
-def _preview(body):
-    return re.sub(r"\s+", " ", body).strip()[:PREVIEW_LENGTH]
 
 
 # --- writers: one bulk path per database --------------------------------------------------------
@@ -339,7 +334,7 @@ class _Generator:
                 # The document as open_ticket() starts it, then each later message appended.
                 doc.extend((subject, body, customer_name, customer_email) if j == 0 else (body,))
             docs.append((ticket_id, document_words(" ".join(doc))))
-            preview = _preview(preview)
+            preview = preview_of(preview)
 
             solved_at = None
             updated = times[-1]

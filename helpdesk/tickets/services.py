@@ -45,7 +45,8 @@ def _event(ticket, actor, kind, now, **data):
                               data=json.dumps(data, default=str), created_at=now)
 
 
-def _preview(text):
+def preview_of(text):
+    """The inbox's one-line preview of a message."""
     return re.sub(r"\s+", " ", text).strip()[:PREVIEW_LENGTH]
 
 
@@ -76,7 +77,7 @@ def open_ticket(workspace, customer, subject, body, *, now, channel=Channel.MANU
                 with db.database.atomic():
                     ticket = Ticket.create(workspace=workspace, number=_next_number(workspace), subject=subject,
                                            channel=channel, customer=customer, created_at=now, updated_at=now,
-                                           last_customer_activity_at=now, message_count=1, preview=_preview(text))
+                                           last_customer_activity_at=now, message_count=1, preview=preview_of(text))
                 break
             except IntegrityError:
                 continue
@@ -105,7 +106,7 @@ def add_customer_message(ticket, body, *, now, body_html=None, email_message_id=
             _set_status(ticket, None, Status.OPEN, now, reason="customer replied")
         ticket.last_customer_activity_at = ticket.updated_at = now
         ticket.message_count += 1
-        ticket.preview = _preview(text)
+        ticket.preview = preview_of(text)
         ticket.save(only=ticket.dirty_fields)
         search.append_text(ticket.id, text)
     return message
@@ -123,7 +124,7 @@ def reply(ticket, actor, body, *, now, attachments=(), status_after=None):
         ticket.first_response_at = ticket.first_response_at or now
         ticket.updated_at = now
         ticket.message_count += 1
-        ticket.preview = _preview(body)
+        ticket.preview = preview_of(body)
         if status_after and status_after != ticket.status:
             _set_status(ticket, actor, status_after, now)
         ticket.save()

@@ -10,7 +10,7 @@ from helpdesk.core.passwords import check_password
 from helpdesk.customers.models import Customer
 from helpdesk.tickets import inbox, search
 from helpdesk.tickets.models import Message, Status, Tag, Ticket, TicketEvent, TicketTag
-from helpdesk.tickets.services import _preview
+from helpdesk.tickets.services import preview_of
 from helpdesk.workspaces.models import Membership, Role
 from tests.factories import make_workspace
 
@@ -59,7 +59,7 @@ def test_conversations_match_the_ticket_fields(seeded):
         # As the services keep them: notes are internal, they neither count nor preview.
         shown = [m for m in conversation if m.kind != Message.NOTE]
         assert ticket.message_count == len(shown)
-        assert ticket.preview == _preview(shown[-1].body_text)
+        assert ticket.preview == preview_of(shown[-1].body_text)
         assert ticket.last_customer_activity_at == max(m.created_at for m in conversation
                                                        if m.kind == Message.CUSTOMER)
         replies = [m.created_at for m in conversation if m.kind == Message.REPLY]

@@ -6,7 +6,6 @@ Never `playwright install`: the browser is `/usr/bin/chromium` (apt package
 import os
 import re
 import threading
-from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server

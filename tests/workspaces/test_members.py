@@ -7,7 +7,7 @@ from helpdesk.accounts.models import User
 from helpdesk.core.audit import AuditEntry
 from helpdesk.workspaces import services as workspaces
 from helpdesk.workspaces.models import Invitation, Membership, Role
-from tests.conftest import csrf_token, link_in, post, sent_mail, sign_in
+from tests.conftest import link_in, post, sent_mail, sign_in
 from tests.factories import DEFAULT_PASSWORD, add_member, make_user, make_workspace
 
 
