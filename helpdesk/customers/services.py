@@ -8,6 +8,8 @@ from helpdesk.extensions import db
 
 
 PAGE_SIZE = 25
+# A customer no one can write to or call cannot be answered: the new-ticket form and the edit form say so.
+NO_CONTACT = "Give at least an email address or a phone number."
 
 
 class CustomerError(Exception):
@@ -30,8 +32,8 @@ def find_or_create_customer(workspace, email, name="", *, now):
 def create_customer(workspace, *, name, email, phone, notes, now):
     """A customer entered by hand (a phone call): email or phone is required."""
     email = normalize_email(email) if email else None
-    if not email and not phone:
-        raise CustomerError("Give at least an email address or a phone number.")
+    if not email and not phone.strip():
+        raise CustomerError(NO_CONTACT)
     if email and Customer.of(workspace).where(Customer.email == email).exists():
         raise CustomerError(f"A customer with the email {email} already exists.")
     return Customer.create(workspace=workspace, email=email, name=name.strip(), phone=phone.strip(),
@@ -39,8 +41,10 @@ def create_customer(workspace, *, name, email, phone, notes, now):
 
 
 def update_customer(customer, *, name, email, phone, notes, now):
-    """Edit a customer's details; the email must stay unique in the workspace."""
+    """Edit a customer's details: an email or a phone stays, and the email stays unique in the workspace."""
     email = normalize_email(email) if email else None
+    if not email and not phone.strip():
+        raise CustomerError(NO_CONTACT)
     if email and email != customer.email and (
             Customer.of(customer.workspace_id).where(Customer.email == email).exists()):
         raise CustomerError(f"Another customer already has the email {email}. Merge the two instead.")

@@ -5,6 +5,8 @@ by id (creation order) or by last customer activity, so every list is an index
 range scan that stops after one page, however many tickets there are.
 """
 import json
+import re
+import unicodedata
 
 from peewee import BigIntegerField, CharField, DateTimeField, ForeignKeyField, IntegerField, TextField
 
@@ -90,6 +92,19 @@ class Message(TenantModel):
         )
 
 
+# Control characters (Cc), format characters such as bidi overrides and zero-width marks (Cf), lone
+# surrogates (Cs) and line/paragraph separators (Zl, Zp): with them a name can show as another name
+# ("invoice\u202egnp.exe" reads "invoiceexe.png").
+_HIDDEN_CATEGORIES = {"Cc", "Cf", "Cs", "Zl", "Zp"}
+
+
+def clean_filename(name):
+    """An attachment name as shown and downloaded: no folders, no invisible or direction-changing characters."""
+    name = re.split(r"[\\/]", name or "")[-1]
+    name = "".join(char for char in name if unicodedata.category(char) not in _HIDDEN_CATEGORIES)
+    return " ".join(name.split())[:255] or "attachment"
+
+
 class Attachment(TenantModel):
     """A file on a message, kept in `core.storage` under `storage_key`."""
 
@@ -102,6 +117,11 @@ class Attachment(TenantModel):
 
     class Meta:
         indexes = ((("message", "id"), False),)
+
+    @property
+    def shown_name(self):
+        """The name to show and to download as (rows stored before names were cleaned hold it raw)."""
+        return clean_filename(self.filename)
 
 
 class Tag(TenantModel):

@@ -8,7 +8,7 @@ from helpdesk.customers.models import Customer
 from helpdesk.mail.quoting import split_quoted_html, split_quoted_text
 from helpdesk.tickets.inbox import Assignee
 from helpdesk.tickets.models import Attachment, CannedReply, Message, Ticket, TicketEvent
-from helpdesk.tickets.services import other_viewers, tags_of
+from helpdesk.tickets.services import other_viewers, reply_refusal, tags_of
 
 OTHER_TICKETS_SHOWN = 10
 
@@ -82,4 +82,5 @@ def ticket_page_context(workspace, ticket, user, *, now, url_for_attachment=None
         "canned_replies": list(CannedReply.of(ticket.workspace_id, CannedReply.id, CannedReply.title)
                                .order_by(CannedReply.title)),
         "viewers": other_viewers(ticket, user.id, now=now),
+        "reply_refusal": reply_refusal(ticket),
     }

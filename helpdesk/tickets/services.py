@@ -13,7 +13,7 @@ from helpdesk.accounts.models import User
 from helpdesk.core import storage
 from helpdesk.core.sanitize import html_to_text
 from helpdesk.extensions import db
-from helpdesk.jobs import enqueue
+from helpdesk.jobs import enqueue, resolve
 from helpdesk.tickets import search
 from helpdesk.tickets.models import (
     Attachment,
@@ -27,17 +27,37 @@ from helpdesk.tickets.models import (
     TicketEvent,
     TicketTag,
     TicketViewer,
+    clean_filename,
 )
 from helpdesk.workspaces.models import Membership
 
 PREVIEW_LENGTH = 160
 PRESENCE_WINDOW = timedelta(seconds=30)
-# The job that turns an agent reply into an email; it lives in the mail domain (imported by name).
+# The job that turns an agent reply into an email, and the rule that picks the mailbox it leaves by:
+# both live in the mail domain (named, so that imports still point one way).
 DELIVER_REPLY_JOB = "helpdesk.mail.send.deliver_reply"
+REPLY_MAILBOX = "helpdesk.mail.services.reply_mailbox"
+
+# Why a reply is not sent. Without a mailbox it would leave from the service's own address, which
+# nothing reads: the customer's answer would be lost, so the reply is refused rather than sent.
+NO_CUSTOMER_EMAIL, NO_MAILBOX = "no_customer_email", "no_mailbox"
+REFUSALS = {
+    NO_CUSTOMER_EMAIL: "The customer has no email address, so a reply cannot reach them.",
+    NO_MAILBOX: "This workspace has no mailbox, so the customer's answer to a reply would be lost. "
+                "Add a mailbox first.",
+}
 
 
 class TicketError(Exception):
     """A rule refused the action; the message is meant for the person."""
+
+
+class ReplyRefused(TicketError):
+    """A reply that would not reach the customer, or whose answer would be lost; `reason` is a REFUSALS key."""
+
+    def __init__(self, reason):
+        super().__init__(REFUSALS[reason])
+        self.reason = reason
 
 
 def _event(ticket, actor, kind, now, **data):
@@ -57,8 +77,9 @@ def _next_number(workspace):
 def _store_attachments(message, uploads, now):
     """Save uploads (objects with filename, content_type, data) for `message`."""
     for upload in uploads:
-        key = storage.save(message.workspace_id, upload.filename, upload.data)
-        Attachment.create(workspace=message.workspace_id, message=message, filename=upload.filename,
+        filename = clean_filename(upload.filename)  # agents' uploads and mail's names alike
+        key = storage.save(message.workspace_id, filename, upload.data)
+        Attachment.create(workspace=message.workspace_id, message=message, filename=filename,
                           content_type=upload.content_type or "application/octet-stream", size=len(upload.data),
                           storage_key=key, content_id=getattr(upload, "content_id", None), created_at=now)
 
@@ -112,8 +133,23 @@ def add_customer_message(ticket, body, *, now, body_html=None, email_message_id=
     return message
 
 
+def reply_refusal(ticket):
+    """Why an agent reply on `ticket` would not reach the customer and come back (a REFUSALS key), or None."""
+    if not ticket.customer.email:
+        return NO_CUSTOMER_EMAIL
+    if resolve(REPLY_MAILBOX)(ticket) is None:
+        return NO_MAILBOX
+    return None
+
+
 def reply(ticket, actor, body, *, now, attachments=(), status_after=None):
-    """An agent's answer: stored, then emailed to the customer by a job (with threading headers)."""
+    """An agent's answer: stored, then emailed to the customer by a job (with threading headers).
+
+    Refused (`ReplyRefused`) when the customer has no email or the workspace no mailbox.
+    """
+    refusal = reply_refusal(ticket)
+    if refusal:
+        raise ReplyRefused(refusal)
     body = (body or "").strip()
     if not body:
         raise TicketError("Write a reply first.")

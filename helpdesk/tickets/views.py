@@ -140,9 +140,12 @@ def reply(number):
     form = ReplyForm()
     if not form.validate_on_submit():
         return _ticket_page(ticket, reply_form=form, status=422)
-    tickets.reply(ticket, current_user._get_current_object(), form.body.data, now=utcnow(),
-                  attachments=uploads(form.files), status_after=form.status_after.data or None)
-    flash(_("Reply sent to %(email)s.", email=ticket.customer.email or ticket.customer.display_name), "success")
+    try:
+        tickets.reply(ticket, current_user._get_current_object(), form.body.data, now=utcnow(),
+                      attachments=uploads(form.files), status_after=form.status_after.data or None)
+    except tickets.ReplyRefused:
+        return _ticket_page(ticket, reply_form=form, status=422)  # the composer says why, and what to do
+    flash(_("Reply sent to %(email)s.", email=ticket.customer.email), "success")
     return redirect(url_for("workspace.tickets.ticket_view", number=number))
 
 
@@ -212,7 +215,7 @@ def attachment(number, attachment_id):
     response = make_response(storage.read(found.storage_key))
     response.headers["Content-Type"] = found.content_type if inline else "application/octet-stream"
     response.headers["Content-Disposition"] = (
-        f"{'inline' if inline else 'attachment'}; filename*=UTF-8''{quote(found.filename, safe='')}")
+        f"{'inline' if inline else 'attachment'}; filename*=UTF-8''{quote(found.shown_name, safe='')}")
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 

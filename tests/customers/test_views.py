@@ -67,3 +67,15 @@ def test_merge_asks_then_moves_tickets(client, desk):
 def test_customer_of_another_workspace_is_404(client, desk):
     stranger = make_customer(make_workspace())
     assert client.get(f"/w/{desk.slug}/customers/{stranger.id}").status_code == 404
+
+
+def test_customer_cannot_be_saved_without_email_or_phone(client, desk):
+    customer = make_customer(desk, email="me@x.example", name="Me")
+    response = post(client, f"/w/{desk.slug}/customers/{customer.id}/edit",
+                    {"name": "Me", "email": "", "phone": "  ", "notes": ""})
+    assert response.status_code == 422
+    assert "Give at least an email address or a phone number." in response.get_data(as_text=True)
+    assert Customer.get_by_id(customer.id).email == "me@x.example"
+    post(client, f"/w/{desk.slug}/customers/{customer.id}/edit", {"name": "Me", "email": "", "phone": "123",
+                                                                  "notes": ""})
+    assert (Customer.get_by_id(customer.id).email, Customer.get_by_id(customer.id).phone) == (None, "123")

@@ -1,11 +1,13 @@
 """Ticket rules: numbering, the conversation, status machine, assignment, tags, bulk, canned replies."""
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 
+from helpdesk.customers.services import create_customer
 from helpdesk.tickets import services as tickets
 from helpdesk.tickets.inbox import inbox_page, search_page, view_counts
-from helpdesk.tickets.models import Message, Status, Ticket, TicketEvent
+from helpdesk.tickets.models import Attachment, Message, Status, Ticket, TicketEvent
 from tests.factories import add_member, make_customer, make_ticket, make_workspace
 
 pytestmark = pytest.mark.usefixtures("app_context")  # replies enqueue their delivery job
@@ -48,7 +50,8 @@ def test_customer_reply_reopens_a_solved_ticket(workspace, agent):
     assert TicketEvent.select().where(TicketEvent.kind == "status").count() == 2
 
 
-def test_reply_sets_first_response_and_is_queued_for_delivery(workspace, agent):
+def test_reply_sets_first_response_and_is_queued_for_delivery(workspace, agent, connect_mailbox):
+    connect_mailbox(workspace)
     ticket = make_ticket(workspace)
     now = ticket.created_at + timedelta(minutes=5)
     message = tickets.reply(ticket, agent, "We are on it.", now=now, status_after=Status.PENDING)
@@ -57,9 +60,24 @@ def test_reply_sets_first_response_and_is_queued_for_delivery(workspace, agent):
     assert message.kind == Message.REPLY
 
 
-def test_empty_reply_is_refused(workspace, agent):
+def test_empty_reply_is_refused(workspace, agent, connect_mailbox):
+    connect_mailbox(workspace)
     with pytest.raises(tickets.TicketError, match="Write a reply"):
         tickets.reply(make_ticket(workspace), agent, "   ", now=None)
+
+
+def test_reply_that_could_not_reach_the_customer_or_come_back_is_refused(workspace, agent, connect_mailbox):
+    ticket = make_ticket(workspace)
+    with pytest.raises(tickets.ReplyRefused) as refused:
+        tickets.reply(ticket, agent, "We are on it.", now=ticket.created_at)
+    assert refused.value.reason == tickets.NO_MAILBOX
+    connect_mailbox(workspace)
+    walk_in = create_customer(workspace, name="Paul", email=None, phone="+33 6", notes="", now=ticket.created_at)
+    with pytest.raises(tickets.ReplyRefused) as refused:
+        tickets.reply(make_ticket(workspace, walk_in), agent, "We are on it.", now=ticket.created_at)
+    assert refused.value.reason == tickets.NO_CUSTOMER_EMAIL
+    assert not Message.select().where(Message.kind == Message.REPLY).exists()
+    assert tickets.reply_refusal(ticket) is None
 
 
 def test_status_machine_refuses_impossible_moves(workspace, agent):
@@ -144,7 +162,8 @@ def test_a_tags_pages_list_each_tagged_ticket_once_in_order(workspace, agent, so
     assert all_pages(workspace, agent, tag="absent", sort=sort) == []
 
 
-def test_search_finds_subject_messages_and_customer(workspace, agent):
+def test_search_finds_subject_messages_and_customer(workspace, agent, connect_mailbox):
+    connect_mailbox(workspace)
     customer = make_customer(workspace, email="zoe@zebra.example", name="Zoë Zimmer")
     ticket = make_ticket(workspace, customer, subject="Invoice missing", body="Where is my invoice?")
     make_ticket(workspace, subject="Unrelated")
@@ -153,3 +172,13 @@ def test_search_finds_subject_messages_and_customer(workspace, agent):
     for query in ("invoice", "refund", "zebra", "Zimmer", "invo"):
         assert [t.id for t in search_page(workspace, query).tickets] == [ticket.id], query
     assert search_page(workspace, "nothing-like-this").tickets == []
+
+
+def test_mailed_attachment_names_lose_bidi_overrides_and_control_characters(workspace):
+    """Inbound mail hands its attachments to open_ticket / add_customer_message: the names are cleaned there."""
+    named = [SimpleNamespace(filename=name, content_type="application/pdf", data=b"%PDF") for name in
+             ("contract\u202efdp.exe", "a\x00b\tc\u2066.pdf", "\u200f\u202e")]
+    ticket = make_ticket(workspace, attachments=named[:1])
+    tickets.add_customer_message(ticket, "Two more", now=ticket.created_at, attachments=named[1:])
+    assert [a.filename for a in Attachment.select().order_by(Attachment.id)] == [
+        "contractfdp.exe", "abc.pdf", "attachment"]

@@ -5,11 +5,12 @@ from datetime import timedelta
 
 import pytest
 
+from helpdesk.core import storage
 from helpdesk.core.clock import utcnow
 from helpdesk.tickets import services as tickets
 from helpdesk.tickets.models import Attachment, CannedReply, Message, Status, Ticket, TicketViewer
 from helpdesk.workspaces.models import Workspace
-from tests.conftest import csrf_token, post, sent_mail, sign_in
+from tests.conftest import csrf_token, drain_jobs, post, sent_mail, sign_in
 from tests.factories import add_member, make_customer, make_ticket, make_workspace
 
 
@@ -110,21 +111,27 @@ def test_ticket_page_shows_conversation_sidebar_and_history(client, desk):
     assert 'hx-disable' in page  # user content never drives htmx
 
 
-def test_reply_is_emailed_to_the_customer_with_threading(app, client, desk):
+def test_reply_is_emailed_to_the_customer_with_threading(app, client, desk, connect_mailbox, smtp_server):
     workspace, owner, first, _ = desk
+    mailbox = connect_mailbox(workspace)
     response = post(client, url(workspace, f"{first.number}/reply"),
                     {"body": "Try turning it off and on.", "status_after": "pending"})
     assert response.status_code == 302
-    (email,) = sent_mail(app, to="Carla Client <carla@client.example>")
-    assert email["Subject"] == "Re: Printer jam [#1]"
+    with app.app_context():
+        drain_jobs()
+    (received,) = smtp_server.messages
+    email = received.message
+    assert received.rcpt_tos == ["carla@client.example"] and received.mail_from == mailbox.address
+    assert email["To"] == "Carla Client <carla@client.example>" and email["Subject"] == "Re: Printer jam [#1]"
     assert "Try turning it off and on." in email.get_body(("plain",)).get_content()
     message = Message.get(Message.kind == Message.REPLY)
     assert message.delivery_status == Message.SENT and email["Message-ID"] == message.email_message_id
     assert Ticket.get_by_id(first.id).status == Status.PENDING
 
 
-def test_empty_reply_keeps_the_page_and_explains(client, desk):
+def test_empty_reply_keeps_the_page_and_explains(client, desk, connect_mailbox):
     workspace, _, first, _ = desk
+    connect_mailbox(workspace)
     response = post(client, url(workspace, f"{first.number}/reply"), {"body": ""})
     assert response.status_code == 422 and "Write a reply first." in response.get_data(as_text=True)
 
@@ -236,3 +243,63 @@ def test_r13_expired_trial_is_read_only(client, desk):
 def test_ticket_of_another_workspace_is_404(client, desk):
     stranger_ticket = make_ticket(make_workspace())
     assert client.get(url(desk[0], str(stranger_ticket.number + 100))).status_code == 404
+
+
+def test_attachment_name_loses_bidi_overrides_and_control_characters(client, desk):
+    workspace, _, first, _ = desk
+    post(client, url(workspace, f"{first.number}/note"), {
+        "body": "See the file", "files": (io.BytesIO(b"MZ"), "invoice\u202egnp\u200b.exe\x07")},
+        content_type="multipart/form-data")
+    attachment = Attachment.get()
+    assert attachment.filename == "invoicegnp.exe"
+    page = client.get(url(workspace, str(first.number))).get_data(as_text=True)
+    assert ">invoicegnp.exe</a>" in page and "\u202e" not in page
+    response = client.get(url(workspace, f"{first.number}/attachments/{attachment.id}"))
+    assert response.headers["Content-Disposition"] == "attachment; filename*=UTF-8''invoicegnp.exe"
+
+
+def test_attachment_stored_before_names_were_cleaned_is_shown_and_downloaded_clean(app, client, desk):
+    workspace, owner, first, _ = desk
+    note = tickets.add_note(first, owner, "Old upload", now=utcnow())
+    with app.app_context():
+        key = storage.save(workspace.id, "report.exe", b"MZ")
+    old = Attachment.create(workspace=workspace, message=note, filename="report\u202efdp.exe", size=2,
+                            content_type="application/pdf", storage_key=key)
+    page = client.get(url(workspace, str(first.number))).get_data(as_text=True)
+    assert ">reportfdp.exe</a>" in page
+    response = client.get(url(workspace, f"{first.number}/attachments/{old.id}"))
+    assert response.headers["Content-Disposition"] == "attachment; filename*=UTF-8''reportfdp.exe"
+
+
+def test_reply_without_a_mailbox_is_refused_keeps_the_text_and_links_to_adding_one(app, client, desk):
+    workspace, _, first, _ = desk
+    page = client.get(url(workspace, str(first.number))).get_data(as_text=True)
+    assert "This workspace has no mailbox yet, so replies are not sent" in page
+    assert f'href="/w/{workspace.slug}/mailboxes/new"' in page
+    response = post(client, url(workspace, f"{first.number}/reply"), {"body": "Try turning it off and on."})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and "Reply sent" not in page
+    assert "the customer's answer would be lost" in page and "Try turning it off and on.</textarea>" in page
+    assert not Message.select().where(Message.kind == Message.REPLY).exists() and sent_mail(app) == []
+
+
+def test_agent_without_mailbox_rights_is_told_whom_to_ask(app, client, desk):
+    workspace, _, first, _ = desk
+    sign_in(client, add_member(workspace).user)
+    page = client.get(url(workspace, str(first.number))).get_data(as_text=True)
+    assert "Ask an owner or admin of the workspace to add a mailbox." in page and "/mailboxes/new" not in page
+
+
+def test_reply_to_a_customer_without_email_is_refused_and_keeps_the_text(client, desk, connect_mailbox):
+    workspace, _, _, _ = desk
+    connect_mailbox(workspace)
+    post(client, url(workspace, "new"), {"customer_phone": "+33 6 12 34 56 78", "customer_name": "Paul",
+                                         "subject": "Called about delivery", "body": "Parcel late"})
+    ticket = Ticket.get(Ticket.subject == "Called about delivery")
+    response = post(client, url(workspace, f"{ticket.number}/reply"), {"body": "It left the depot today."})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and "Reply sent" not in page
+    assert "Paul has no email address, so a reply cannot reach them." in page
+    assert f'href="/w/{workspace.slug}/customers/{ticket.customer_id}/edit"' in page
+    assert "It left the depot today.</textarea>" in page
+    assert not Message.select().where(Message.kind == Message.REPLY).exists()
