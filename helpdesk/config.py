@@ -50,6 +50,22 @@ def _check_encryption_keys(value):
                               "print(Fernet.generate_key().decode())')") from None
 
 
+def _check_storage(config, environ, production):
+    if config["STORAGE_URL"]:
+        parts = urlsplit(config["STORAGE_URL"])
+        if parts.scheme != "s3" or not parts.netloc:
+            raise ConfigError(f"STORAGE_URL must look like s3://bucket/prefix; got {config['STORAGE_URL']!r}")
+    if config["S3_ENDPOINT_URL"]:
+        _check_url("S3_ENDPOINT_URL", config["S3_ENDPOINT_URL"], ("http", "https"))
+    if bool(config["S3_ACCESS_KEY_ID"]) != bool(config["S3_SECRET_ACCESS_KEY"]):
+        raise ConfigError("S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY must be set together")
+    # With Redis, web and worker are separate processes (on a PaaS, separate machines with disks wiped
+    # at each deploy): files on one's local disk would be missing from the other, then lost.
+    if production and config["REDIS_URL"] and not config["STORAGE_URL"] and not environ.get("STORAGE_DIR"):
+        raise ConfigError("STORAGE_URL is missing (required in production with a separate worker: "
+                          "s3://bucket/prefix, or set STORAGE_DIR to a disk that every process shares and keeps)")
+
+
 def load_config(environ=None, overrides=None):
     """Build the application settings from `environ` (default: os.environ), `overrides` on top."""
     environ = os.environ if environ is None else environ
@@ -95,6 +111,12 @@ def load_config(environ=None, overrides=None):
         "MAX_UPLOAD_MB": _int(environ, "MAX_UPLOAD_MB", 25),
         "DB_POOL_SIZE": _int(environ, "DB_POOL_SIZE", 20),
         "STORAGE_DIR": environ.get("STORAGE_DIR") or str(INSTANCE_DIR / "storage"),
+        # s3://bucket/prefix: stored files go to an S3-compatible bucket instead of STORAGE_DIR.
+        "STORAGE_URL": environ.get("STORAGE_URL") or None,
+        "S3_ENDPOINT_URL": environ.get("S3_ENDPOINT_URL") or None,  # unset: AWS S3 itself
+        "S3_ACCESS_KEY_ID": environ.get("S3_ACCESS_KEY_ID") or None,  # unset: boto3's own credential chain
+        "S3_SECRET_ACCESS_KEY": environ.get("S3_SECRET_ACCESS_KEY") or None,
+        "S3_REGION": environ.get("S3_REGION") or None,
     }
     config.update(overrides or {})
     if config["TRIAL_DAYS"] < 0:
@@ -112,6 +134,7 @@ def load_config(environ=None, overrides=None):
     for name in ("MAIL_FETCH_INTERVAL", "MAIL_FETCH_BATCH", "MAIL_SOCKET_TIMEOUT", "MAIL_SEND_LIMIT_PER_HOUR"):
         if config[name] < 1:
             raise ConfigError(f"{name} must be at least 1")
+    _check_storage(config, environ, production)
     if production and config["SECRET_KEY"] == DEV_SECRET_KEY:
         raise ConfigError("SECRET_KEY must not be the development default in production")
 

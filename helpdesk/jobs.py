@@ -26,6 +26,7 @@ DEFAULT_RETRY_INTERVALS = [10, 60, 300, 600, 900]
 PERIODIC_JOBS = [
     ("helpdesk.accounts.jobs.purge_expired_tokens", 24 * 3600),
     ("helpdesk.mail.jobs.mail_minutely", 60),  # fetch due mailboxes, send waiting replies
+    ("helpdesk.core.storage.sweep.sweep_orphan_files", 24 * 3600),  # files a rolled-back transaction left
 ]
 
 

@@ -18,11 +18,12 @@ from helpdesk.extensions import db, limiter
 from helpdesk.jobs import queue
 from helpdesk.models import all_models
 from tests.factories import DEFAULT_PASSWORD
+from tests.s3_server import s3_server, suite_storage_settings, use_storage  # noqa: F401  (fixtures)
 from tests.servers import dovecot, imap_account, smtp_server  # noqa: F401  (fixtures)
 
 
 @pytest.fixture(scope="session")
-def app(tmp_path_factory):
+def app(tmp_path_factory, request):
     folder = tmp_path_factory.mktemp("app")
     app = create_app({
         "TESTING": True,
@@ -33,6 +34,7 @@ def app(tmp_path_factory):
         "SIGNUP_MIN_SECONDS": 0,
         "QUEUE_NAME": f"helpdesk-test-{os.getpid()}",
         "BASE_URL": "http://localhost",
+        **suite_storage_settings(request),  # TEST_STORAGE=s3: the S3 backend for every test
     })
     with app.app_context(), db.database.connection_context():
         migration_runner().up()

@@ -12,6 +12,7 @@
 from peewee import BigIntegerField, BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField, TextField
 
 from helpdesk.core.crypto import register_encrypted
+from helpdesk.core.storage import register_storage_keys
 from helpdesk.tickets.models import Message, Ticket
 from helpdesk.workspaces.models import TenantModel
 
@@ -113,7 +114,7 @@ class InboundEmail(TenantModel):
     mailbox = ForeignKeyField(Mailbox, null=True, on_delete="SET NULL")
     uidvalidity = BigIntegerField(null=True)
     uid = BigIntegerField(null=True)
-    raw_key = CharField(max_length=255)
+    raw_key = CharField(max_length=255, index=True)  # indexed for the orphan sweep
     size = IntegerField(default=0)
     email_message_id = CharField(max_length=998, null=True)  # the Message-ID header, <...>
     fingerprint = CharField(max_length=64)
@@ -148,6 +149,9 @@ class InboundEmail(TenantModel):
         return self.status == InboundStatus.FAILED or (self.status == InboundStatus.SKIPPED and overridable)
 
 
+register_storage_keys(InboundEmail, "raw_key")
+
+
 class OutboundStatus:
     QUEUED, SENDING, SENT, FAILED = "queued", "sending", "sent", "failed"
 
@@ -173,6 +177,9 @@ class OutboundEmail(TenantModel):
             (("workspace", "status", "sent_at"), False),
             (("sent_copy_status",), False),
         )
+
+
+register_storage_keys(OutboundEmail, "raw_key")
 
 
 class BlockedSender(TenantModel):

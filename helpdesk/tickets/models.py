@@ -12,6 +12,7 @@ from peewee import BigIntegerField, CharField, DateTimeField, ForeignKeyField, I
 
 from helpdesk.accounts.models import User
 from helpdesk.core.clock import utcnow
+from helpdesk.core.storage import register_storage_keys
 from helpdesk.customers.models import Customer
 from helpdesk.workspaces.models import TenantModel
 
@@ -112,7 +113,7 @@ class Attachment(TenantModel):
     filename = CharField(max_length=255)
     content_type = CharField(max_length=255)
     size = BigIntegerField()
-    storage_key = CharField(max_length=255)
+    storage_key = CharField(max_length=255, index=True)  # indexed for the orphan sweep
     content_id = CharField(max_length=255, null=True)  # for inline cid: images
 
     class Meta:
@@ -122,6 +123,9 @@ class Attachment(TenantModel):
     def shown_name(self):
         """The name to show and to download as (rows stored before names were cleaned hold it raw)."""
         return clean_filename(self.filename)
+
+
+register_storage_keys(Attachment, "storage_key")
 
 
 class Tag(TenantModel):
