@@ -2,8 +2,9 @@
 
 Real mail is often broken: legacy and mislabeled charsets, raw 8-bit bytes in
 headers, malformed encoded words, missing MIME boundaries, invented
-Content-Transfer-Encodings. This module reads everything it can and never
-raises on such input; only bytes that hold no header at all raise
+Content-Transfer-Encodings, obsolete syntax. This module reads everything it
+can and never raises on such input: bytes in which no header can be read are
+a message without headers, their text its body. Only empty input raises
 `MailParseError`.
 
 It is the public side of the parser; the work is split by topic:
@@ -23,7 +24,8 @@ from email.message import Message
 
 from helpdesk.mail.charsets import ENCODED_WORD, MULTIBYTE_CODECS, codec_name, decode_bytes, decode_header_text, \
     decode_header_value
-from helpdesk.mail.mime import clean_subject, header_params, parse_structure, raw_header, unfold
+from helpdesk.mail.mime import clean_subject, header_params, param_text, parse_structure, raw_header, strip_envelope, \
+    unfold
 from helpdesk.mail.parts import Body, ParsedAttachment, mark_inline_images
 
 
@@ -39,7 +41,7 @@ __all__ = [
 
 
 class MailParseError(ValueError):
-    """The bytes cannot be a mail message at all (empty, or no header)."""
+    """The bytes cannot be a mail message at all: they are empty."""
 
 
 @dataclass
@@ -112,11 +114,13 @@ def parse_file_to_json(raw: bytes) -> dict:
 def parse_email(raw: bytes) -> ParsedEmail:
     """Parse one raw message (bytes as received, CRLF or LF).
 
-    Raises `MailParseError` only when `raw` holds no header at all.
+    Raises `MailParseError` only when `raw` is empty (or blank lines and an
+    mbox envelope line).
     """
-    message = parse_structure(bytes(raw))
-    if not message.keys():
-        raise MailParseError("no mail headers found")
+    raw = strip_envelope(bytes(raw))
+    if not raw.strip():
+        raise MailParseError("the message is empty")
+    message = parse_structure(raw)
 
     hints = _charset_hints(message)
     headers = _HeaderReader(message, hints)
@@ -156,7 +160,7 @@ def _charset_hints(message: Message) -> tuple[str, ...]:
     found: list[str] = []
     for part in message.walk():
         _, params = header_params(raw_header(part, "content-type"))
-        found.append(params.get("charset", ""))
+        found.append(param_text(params.get("charset"), ()))
         for _, value in part.raw_items():
             found += [word.group(1).split("*", 1)[0] for word in ENCODED_WORD.finditer(value)]
     codecs_in_order = dict.fromkeys(codec_name(label) for label in found if label)
@@ -297,7 +301,7 @@ def _is_auto_reply(headers: _HeaderReader) -> bool:
 def _is_bounce(message: Message, headers: _HeaderReader, from_email: str) -> bool:
     """Delivery status notifications and other "your mail was not delivered" mail."""
     content_type, params = header_params(headers.raw("content-type"))
-    if content_type == "multipart/report" and params.get("report-type", "").lower() == "delivery-status":
+    if content_type == "multipart/report" and param_text(params.get("report-type"), ()).lower() == "delivery-status":
         return True
     if any(part.get_content_type() == "message/delivery-status" for part in _parts_outside_attached_messages(message)):
         return True

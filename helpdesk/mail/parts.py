@@ -131,7 +131,7 @@ def _safe_filename(name: str) -> str:
 def _related_root(part: Message, children: list[Message]) -> Message | None:
     """The root of a multipart/related: the `start` part, else the first (RFC 2387)."""
     _, params = header_params(raw_header(part, "content-type"))
-    start = str(params.get("start", "")).strip().strip("<>")
+    start = param_text(params.get("start"), ()).strip().strip("<>")
     for child in children:
         if start and (raw_header(child, "content-id") or "").strip().strip("<>") == start:
             return child

@@ -39,6 +39,7 @@ def test_random_bytes(raw):
     b"From: ", b"To: ", b"Subject: ", b"Content-Type: ", b"multipart/mixed; boundary=b", b"\r\n", b"\n",
     b"\r\n\r\n", b"--b\r\n", b"--b--", b"=?utf-8?B?", b"=?x?Q?=FF?=", b"?=", b"\xff\xfe", b"\x1b$B", b" ", b"\t",
     b"charset=", b"filename*=", b"''%", b"<a@b>", b'"', b";", b":", b"base64", b"Content-Transfer-Encoding: ",
+    b"Subject : ", b"From : ", b" boundary=", b'boundary="b\r\n b"', b"charset*=", b"\xe4: ", b"start*=",
 ]), max_size=60).map(b"".join))
 def test_random_header_soup(raw):
     assert_survives(raw)
