@@ -186,6 +186,29 @@ def test_message(box):
     assert not stale, f"{box.stem}: {stale} now match; remove them from KNOWN_DIFFERENCES"
 
 
+def _header_block_and_rest(raw: bytes) -> tuple[bytes, bytes]:
+    end = re.search(rb"\r?\n\r?\n", raw)
+    return (raw[:end.start()], raw[end.start():]) if end else (raw, b"")
+
+
+@pytest.mark.parametrize("box", BOXES or [None], ids=lambda box: box.stem if box else "no-corpus")
+def test_obsolete_space_before_every_header_colon_reads_the_same(box):
+    """RFC 5322 §4.5 allows `Name : value`; every corpus message written so reads as written normally."""
+    _require_corpus()
+    raw = box.read_bytes()
+    head, rest = _header_block_and_rest(raw)
+    spaced = re.sub(rb"^([\x21-\x39\x3b-\x7e]+):", rb"\1 :", head, flags=re.MULTILINE)
+    assert spaced != head
+    assert parse_file_to_json(spaced + rest) == parse_file_to_json(raw)
+
+
+@pytest.mark.parametrize("box", BOXES or [None], ids=lambda box: box.stem if box else "no-corpus")
+def test_crlf_and_lf_line_endings_read_the_same(box):
+    _require_corpus()
+    lf = box.read_bytes().replace(b"\r\n", b"\n")
+    assert parse_file_to_json(lf.replace(b"\n", b"\r\n")) == parse_file_to_json(lf)
+
+
 def test_summary(capsys):
     """Print the pass rate; runs after the messages (it is defined last)."""
     _require_corpus()
