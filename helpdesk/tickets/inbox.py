@@ -4,10 +4,12 @@ Each view is an equality on indexed columns, each sort follows an index, and a
 page is fetched with "after this row" (keyset) rather than OFFSET, so page 1
 and page 10,000 cost the same. Counts stop at `COUNT_CAP` ("1000+").
 """
+import operator
 from dataclasses import dataclass
 from datetime import datetime
+from functools import reduce
 
-from peewee import JOIN, SQL, Tuple
+from peewee import JOIN, SQL, Tuple, fn
 
 from helpdesk.accounts.models import User
 from helpdesk.customers.models import Customer
@@ -24,6 +26,8 @@ VIEWS = {
     "open": "All open",
     "pending": "Pending",
     "solved": "Solved",
+    "closed": "Closed",
+    "all": "All",
 }
 SORTS = {"newest": "Newest", "oldest": "Oldest", "activity": "Last customer activity"}
 Assignee = User.alias("assignee")
@@ -45,6 +49,8 @@ def _view_filter(workspace, user_id, view):
         "open": in_workspace & (Ticket.status == Status.OPEN),
         "pending": in_workspace & (Ticket.status == Status.PENDING),
         "solved": in_workspace & (Ticket.status == Status.SOLVED),
+        "closed": in_workspace & (Ticket.status == Status.CLOSED),
+        "all": in_workspace,  # counted and polled as is; its pages are read status by status (_all_page)
     }.get(view)
 
 
@@ -100,6 +106,8 @@ def inbox_page(workspace, user_id, *, view="open", sort="newest", cursor=None, t
     sort = sort if sort in SORTS else "newest"
     if tag and sort != "activity":
         return _tag_page(workspace, tag, sort, cursor)
+    if view == "all" and not tag:
+        return _all_page(workspace, sort, cursor)
     query = _listing()
     if tag:
         query = query.join_from(Ticket, TicketTag, on=(TicketTag.ticket == Ticket.id)).where(
@@ -126,6 +134,24 @@ def _tag_page(workspace, tag, sort, cursor):
     return _page(_ordered(query, sort), sort)
 
 
+def _all_page(workspace, sort, cursor):
+    """Every ticket: one keyset page per status, each read along its (workspace, status, ...) index, merged.
+
+    No index orders a whole workspace by activity, and one on (workspace, id) alone would cost every
+    ticket write; four short index reads (LIMIT subqueries) give the same page.
+    """
+    per_status = []
+    for status in Status.ALL:
+        part = Ticket.select(Ticket.id).where(Ticket.workspace == workspace, Ticket.status == status)
+        if cursor:
+            part = _after(part, sort, cursor)
+        part = _ordered(part, sort).limit(PAGE_SIZE + 1)
+        per_status.append(Ticket.select(SQL("*")).from_(part.alias(f"status_{status}")))
+    merged = reduce(operator.add, per_status).alias("merged")  # UNION ALL
+    query = _listing().join_from(Ticket, merged, on=(merged.c.id == Ticket.id)).where(Ticket.workspace == workspace)
+    return _page(_ordered(query, sort).limit(PAGE_SIZE + 1), sort)
+
+
 def search_page(workspace, query_text, *, cursor=None):
     """Tickets matching the search box, newest first."""
     before = int(cursor) if cursor and cursor.isdigit() else None
@@ -147,9 +173,26 @@ def view_counts(workspace, user_id):
     return {view: count for view, count in db.database.execute_sql(" UNION ALL ".join(parts), params)}
 
 
-def new_ticket_count(workspace, newest_id, cap=100):
-    """Tickets newer than the newest one an inbox shows, counted up to `cap` (the poll's banner)."""
-    return Ticket.of(workspace).where(Ticket.id > newest_id).limit(cap).count()
+def newest_ticket_id(workspace):
+    """The id of the workspace's latest ticket (numbers grow with ids; read from the (workspace, number) index)."""
+    return Ticket.of(workspace, Ticket.id).order_by(Ticket.number.desc()).limit(1).scalar() or 0
+
+
+def new_ticket_count(workspace, user_id, newest_id, *, view="open", tag=None, cap=100):
+    """Tickets created after `newest_id` that belong to the view (or carry the tag) an inbox shows, up to `cap`.
+
+    The poll's banner: a new open ticket is not news in the Solved view.
+    """
+    if tag:
+        query = (Ticket.select(SQL("1")).join(TicketTag, on=(TicketTag.ticket == Ticket.id))
+                 .where(TicketTag.tag == _tag_id(workspace, tag), TicketTag.ticket > newest_id,
+                        Ticket.workspace == workspace))
+    else:
+        condition = _view_filter(workspace, user_id, view)
+        if condition is None:
+            raise LookupError(view)
+        query = Ticket.select(SQL("1")).where(condition, Ticket.id > newest_id)
+    return query.limit(cap).count()
 
 
 def workspace_tags(workspace, limit=50):

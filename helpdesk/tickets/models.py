@@ -18,7 +18,10 @@ from helpdesk.workspaces.models import TenantModel
 
 
 class Status:
-    """Ticket states; `TRANSITIONS` lists where each may go (one place)."""
+    """Ticket states; `TRANSITIONS` lists where each may go (one place).
+
+    One more move: undoing a bulk close (`services.undo_close`) returns to the status before it.
+    """
 
     OPEN, PENDING, SOLVED, CLOSED = "open", "pending", "solved", "closed"
     ALL = (OPEN, PENDING, SOLVED, CLOSED)
@@ -153,6 +156,8 @@ class TicketEvent(TenantModel):
     actor = ForeignKeyField(User, null=True, on_delete="SET NULL")
     kind = CharField(max_length=32)
     data = TextField(default="{}")
+
+    REASONS = {"customer replied": "the customer replied", "undo": "undone"}  # why a status changed, in words
 
     class Meta:
         indexes = ((("ticket", "id"), False),)

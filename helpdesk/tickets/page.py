@@ -7,10 +7,13 @@ from helpdesk.core.sanitize import sanitize_html
 from helpdesk.customers.models import Customer
 from helpdesk.mail.quoting import split_quoted_html, split_quoted_text
 from helpdesk.tickets.inbox import Assignee
-from helpdesk.tickets.models import Attachment, CannedReply, Message, Ticket, TicketEvent
+from helpdesk.tickets.models import Attachment, CannedReply, Channel, Message, Priority, Status, Ticket, TicketEvent
 from helpdesk.tickets.services import other_viewers, reply_refusal, tags_of
 
 OTHER_TICKETS_SHOWN = 10
+# Stored values in words, for the history and the sidebar (translated where shown).
+LABELS = {"status": Status.LABELS, "priority": Priority.LABELS, "channel": Channel.LABELS,
+          "reason": TicketEvent.REASONS}
 
 
 class Rendered:
@@ -83,4 +86,5 @@ def ticket_page_context(workspace, ticket, user, *, now, url_for_attachment=None
                                .order_by(CannedReply.title)),
         "viewers": other_viewers(ticket, user.id, now=now),
         "reply_refusal": reply_refusal(ticket),
+        "labels": LABELS,
     }

@@ -5,7 +5,8 @@ Every function takes the workspace (through the ticket), the acting user and
 """
 import json
 import re
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from peewee import IntegrityError, fn
 
@@ -184,18 +185,22 @@ def add_note(ticket, actor, body, *, now, attachments=()):
     return message
 
 
-def _set_status(ticket, actor, status, now, **extra):
+def _set_status(ticket, actor, status, now, *, undo=False, **extra):
+    """Move the ticket (unsaved) and write the event, which is returned (None when nothing changed).
+
+    `undo` lets an undone bulk close go back to whatever status the ticket had.
+    """
     if status not in Status.ALL:
         raise TicketError("Unknown status.")
     if status == ticket.status:
-        return False
-    if status not in Status.TRANSITIONS[ticket.status]:
+        return None
+    if not undo and status not in Status.TRANSITIONS[ticket.status]:
         raise TicketError(f"A {ticket.status} ticket cannot become {status}.")
-    _event(ticket, actor, "status", now, before=ticket.status, after=status, **extra)
+    event = _event(ticket, actor, "status", now, before=ticket.status, after=status, **extra)
     ticket.status = status
     ticket.solved_at = now if status in (Status.SOLVED, Status.CLOSED) else None
     ticket.updated_at = now
-    return True
+    return event
 
 
 def change_status(ticket, actor, status, *, now):
@@ -293,12 +298,30 @@ def add_tags(ticket, actor, names, *, now):
 BULK_ACTIONS = ("assign", "tag", "status", "close")
 
 
+@dataclass
+class BulkResult:
+    """How many tickets a bulk change changed, and for a close the events that `undo_close` reverts."""
+
+    changed: int
+    closed_events: list
+
+
+def _close_undoably(ticket, actor, now):
+    """Close the ticket; its event keeps what an undo needs (the status before it is already there)."""
+    event = _set_status(ticket, actor, Status.CLOSED, now, bulk=True, solved_at_before=ticket.solved_at)
+    if event:
+        ticket.save()
+    return event
+
+
 def bulk_update(workspace, actor, ticket_ids, action, value, *, now):
-    """Apply one change to many tickets of the workspace; returns how many changed."""
+    """Apply one change to many tickets of the workspace (see `BulkResult`)."""
     if action not in BULK_ACTIONS:
         raise TicketError("Unknown bulk action.")
+    if action == "status" and value == Status.CLOSED:
+        action = "close"
     tickets = list(Ticket.of(workspace).where(Ticket.id.in_([int(i) for i in ticket_ids])))
-    changed = 0
+    changed, closed_events = 0, []
     with db.database.atomic():
         for ticket in tickets:
             before = (ticket.status, ticket.assignee_id)
@@ -310,11 +333,39 @@ def bulk_update(workspace, actor, ticket_ids, action, value, *, now):
                 elif action == "status":
                     change_status(ticket, actor, value, now=now)
                 else:
-                    change_status(ticket, actor, Status.CLOSED, now=now)
+                    event = _close_undoably(ticket, actor, now)
+                    closed_events += [event.id] if event else []
             except TicketError:
                 continue  # e.g. a closed ticket cannot become pending: skip it, change the rest
             changed += (ticket.status, ticket.assignee_id) != before or action == "tag"
-    return changed
+    return BulkResult(changed, closed_events)
+
+
+def undo_close(workspace, actor, event_ids, *, now):
+    """Give tickets closed by a bulk close back the status they had; returns how many were restored.
+
+    `event_ids` are the close's events (`BulkResult.closed_events`). A ticket whose status changed
+    since then (reopened, closed again) is left as it is.
+    """
+    events = list(TicketEvent.of(workspace).where(TicketEvent.id.in_([int(i) for i in event_ids]),
+                                                  TicketEvent.kind == "status"))
+    tickets = {t.id: t for t in Ticket.of(workspace).where(Ticket.id.in_([e.ticket_id for e in events]))}
+    latest = dict(TicketEvent.select(TicketEvent.ticket, fn.MAX(TicketEvent.id))
+                  .where(TicketEvent.ticket.in_(list(tickets)), TicketEvent.kind == "status")
+                  .group_by(TicketEvent.ticket).tuples())
+    restored = 0
+    with db.database.atomic():
+        for event in events:
+            details, ticket = event.details, tickets.get(event.ticket_id)
+            if (not details.get("bulk") or ticket is None or ticket.status != Status.CLOSED
+                    or latest.get(ticket.id) != event.id):
+                continue
+            _set_status(ticket, actor, details["before"], now, undo=True, reason="undo")
+            before = details.get("solved_at_before")
+            ticket.solved_at = datetime.fromisoformat(before) if before else None
+            ticket.save()
+            restored += 1
+    return restored
 
 
 PLACEHOLDER = re.compile(r"\{\{\s*(customer\.name|customer\.email|ticket\.number|ticket\.subject|agent\.name)\s*\}\}")

@@ -2,8 +2,9 @@
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from flask import abort, flash, g, make_response, redirect, render_template, request, url_for
+from flask import abort, flash, g, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from helpdesk.core import storage
@@ -16,6 +17,10 @@ from helpdesk.tickets import services as tickets
 from helpdesk.tickets.forms import BulkForm, CannedReplyForm, NewTicketForm, NoteForm, PropertiesForm, ReplyForm
 from helpdesk.tickets.models import Attachment, CannedReply, Channel, Message, Priority, Status, Ticket
 from helpdesk.tickets.page import ticket_page_context
+
+
+# The events of the last bulk close, until the inbox has offered to undo it.
+UNDO_CLOSE_KEY = "undo_close"
 
 
 @dataclass
@@ -58,15 +63,26 @@ def inbox_view():
     return render("tickets/inbox.html", "tickets/_ticket_list.html", page=page, view=view, sort=sort, tag=tag,
                   query=query, counts=inbox.view_counts(g.workspace, current_user.id), views=inbox.VIEWS,
                   sorts=inbox.SORTS, tags=inbox.workspace_tags(g.workspace), bulk=bulk, status_labels=Status.LABELS,
-                  priority_labels=Priority.LABELS)
+                  priority_labels=Priority.LABELS, newest=inbox.newest_ticket_id(g.workspace),
+                  undo_close=_pop_undo_close())
+
+
+def _pop_undo_close():
+    """The events of a bulk close just done in this workspace (offered once), or None."""
+    undo = session.pop(UNDO_CLOSE_KEY, None)
+    return undo["events"] if undo and undo.get("workspace") == g.workspace.id else None
 
 
 @bp.route("/poll")
 def poll():
-    """htmx polls this: is there a ticket newer than the newest one shown?"""
+    """htmx polls this: did a ticket of the view shown arrive since the page was loaded?"""
     newest = request.args.get("newest", type=int) or 0
-    count = inbox.new_ticket_count(g.workspace, newest)
-    return render_template("tickets/_new_tickets.html", count=count, newest=newest)
+    view, tag = request.args.get("view", "open"), request.args.get("tag") or None
+    try:
+        count = inbox.new_ticket_count(g.workspace, current_user.id, newest, view=view, tag=tag)
+    except LookupError:
+        abort(404)
+    return render_template("tickets/_new_tickets.html", count=count, newest=newest, view=view, tag=tag)
 
 
 @bp.route("/bulk", methods=["POST"])
@@ -83,12 +99,26 @@ def bulk():
             flash(_("Type the tag to add."), "error")
         else:
             try:
-                changed = tickets.bulk_update(g.workspace, current_user, ids, action, value, now=utcnow())
-                flash(_("%(count)d tickets changed.", count=changed), "success")
+                result = tickets.bulk_update(g.workspace, current_user, ids, action, value, now=utcnow())
             except tickets.TicketError as error:
                 flash(str(error), "error")
+            else:
+                if result.closed_events:  # the inbox offers "N tickets closed. Undo"
+                    session[UNDO_CLOSE_KEY] = {"workspace": g.workspace.id, "events": result.closed_events}
+                else:
+                    flash(ngettext("%(num)d ticket changed.", "%(num)d tickets changed.", result.changed), "success")
     else:
         flash(_("Those values were not accepted."), "error")
+    return redirect(request.referrer or url_for("workspace.tickets.inbox_view"))
+
+
+@bp.route("/bulk/undo-close", methods=["POST"])
+def undo_close():
+    """The inbox's Undo after "Close selected": the tickets get their previous statuses back."""
+    restored = tickets.undo_close(g.workspace, current_user._get_current_object(), request.form.getlist("event_ids"),
+                                  now=utcnow())
+    flash(ngettext("%(num)d ticket has its previous status again.", "%(num)d tickets have their previous status again.",
+                   restored), "success")
     return redirect(request.referrer or url_for("workspace.tickets.inbox_view"))
 
 

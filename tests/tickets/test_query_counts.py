@@ -5,6 +5,7 @@ import pytest
 
 from bench.querycount import count_queries
 from bench.seed import seed_workspace
+from helpdesk.tickets.inbox import encode_cursor
 from helpdesk.tickets.models import Status, Tag, Ticket, TicketTag
 
 INBOX_FIRST_PAGE_MAX_QUERIES = 10
@@ -27,10 +28,20 @@ def _desk(app, slug, tickets):
         "inbox": base + "?view=open",
         "next page": base + f"?view=open&after={Ticket.of(workspace).order_by(Ticket.id.desc()).first().id}",
         "filtered view": base + "?view=pending&sort=activity",
+        "closed view": base + "?view=closed",
+        "all view": base + "?view=all",
+        "all view by activity": base + f"?view=all&sort=activity&after={_cursor_in_the_middle(workspace)}",
         "tag": base + f"?tag={tag}",
         "search": base + "?q=regards",
         "ticket page": base + str(ticket.number),
     }
+
+
+def _cursor_in_the_middle(workspace):
+    """An activity-order cursor with tickets on both sides."""
+    middle = Ticket.of(workspace).order_by(Ticket.last_customer_activity_at, Ticket.id).offset(
+        Ticket.of(workspace).count() // 2).first()
+    return encode_cursor(middle, "activity")
 
 
 def _queries(client, url):
@@ -47,12 +58,14 @@ def desks(app):
     return _desk(app, "small", 30), _desk(app, "large", 600)
 
 
-@pytest.mark.parametrize("page", ["inbox", "next page", "filtered view", "tag", "search", "ticket page"])
+@pytest.mark.parametrize("page", ["inbox", "next page", "filtered view", "closed view", "all view",
+                                  "all view by activity", "tag", "search", "ticket page"])
 def test_queries_do_not_grow_with_the_data(desks, page):
     (small_client, small), (large_client, large) = desks
     assert _queries(small_client, small[page]) == _queries(large_client, large[page])
 
 
-def test_inbox_first_page_runs_at_most_10_queries(desks):
+@pytest.mark.parametrize("page", ["inbox", "closed view", "all view"])
+def test_inbox_first_page_runs_at_most_10_queries(desks, page):
     (_, _), (client, urls) = desks
-    assert _queries(client, urls["inbox"]) <= INBOX_FIRST_PAGE_MAX_QUERIES
+    assert _queries(client, urls[page]) <= INBOX_FIRST_PAGE_MAX_QUERIES

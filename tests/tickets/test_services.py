@@ -4,9 +4,10 @@ from types import SimpleNamespace
 
 import pytest
 
+from helpdesk.core.clock import utcnow
 from helpdesk.customers.services import create_customer
 from helpdesk.tickets import services as tickets
-from helpdesk.tickets.inbox import inbox_page, search_page, view_counts
+from helpdesk.tickets.inbox import inbox_page, new_ticket_count, newest_ticket_id, search_page, view_counts
 from helpdesk.tickets.models import Attachment, Message, Status, Ticket, TicketEvent
 from tests.factories import add_member, make_customer, make_ticket, make_workspace
 
@@ -111,7 +112,7 @@ def test_bulk_close_and_assign(workspace, agent):
     batch = [make_ticket(workspace) for _ in range(3)]
     other = make_ticket(make_workspace())
     ids = [t.id for t in batch] + [other.id]
-    assert tickets.bulk_update(workspace, agent, ids, "close", None, now=batch[0].created_at) == 3
+    assert tickets.bulk_update(workspace, agent, ids, "close", None, now=batch[0].created_at).changed == 3
     assert Ticket.get_by_id(other.id).status == Status.OPEN  # another workspace's ticket is untouched
 
 
@@ -128,7 +129,7 @@ def test_inbox_views_counts_and_keyset_pages(workspace, agent):
     tickets.assign(made[0], agent, agent.id, now=made[0].created_at)
     tickets.change_status(made[1], agent, Status.PENDING, now=made[1].created_at)
     counts = view_counts(workspace, agent.id)
-    assert counts == {"unassigned": 28, "mine": 1, "open": 29, "pending": 1, "solved": 0}
+    assert counts == {"unassigned": 28, "mine": 1, "open": 29, "pending": 1, "solved": 0, "closed": 0, "all": 30}
     first = inbox_page(workspace, agent.id, view="open")
     assert len(first.tickets) == 25 and first.next_cursor
     second = inbox_page(workspace, agent.id, view="open", cursor=first.next_cursor)
@@ -182,3 +183,84 @@ def test_mailed_attachment_names_lose_bidi_overrides_and_control_characters(work
     tickets.add_customer_message(ticket, "Two more", now=ticket.created_at, attachments=named[1:])
     assert [a.filename for a in Attachment.select().order_by(Attachment.id)] == [
         "contractfdp.exe", "abc.pdf", "attachment"]
+
+
+def test_undoing_a_bulk_close_gives_each_ticket_its_previous_status(workspace, agent):
+    now = utcnow()
+    opened, pending, solved, reopened = (make_ticket(workspace) for _ in range(4))
+    tickets.change_status(pending, agent, Status.PENDING, now=now)
+    tickets.change_status(solved, agent, Status.SOLVED, now=now - timedelta(days=2))
+    closing = [t.id for t in (opened, pending, solved, reopened)]
+    result = tickets.bulk_update(workspace, agent, closing, "close", None, now=now)
+    assert result.changed == 4 and len(result.closed_events) == 4
+    assert {t.status for t in Ticket.select()} == {Status.CLOSED}
+    tickets.change_status(Ticket.get_by_id(reopened.id), agent, Status.OPEN, now=now)  # changed since: left alone
+    other = make_workspace()
+    assert tickets.undo_close(other, agent, result.closed_events, now=now) == 0  # another workspace's events
+
+    assert tickets.undo_close(workspace, agent, result.closed_events, now=now + timedelta(seconds=5)) == 3
+
+    statuses = {t.id: (t.status, t.solved_at) for t in Ticket.select()}
+    assert statuses[opened.id] == (Status.OPEN, None) and statuses[pending.id] == (Status.PENDING, None)
+    assert statuses[solved.id] == (Status.SOLVED, now - timedelta(days=2))
+    assert statuses[reopened.id] == (Status.OPEN, None)
+    assert tickets.undo_close(workspace, agent, result.closed_events, now=now) == 0  # undone once only
+    last = TicketEvent.select().where(TicketEvent.ticket == pending.id).order_by(TicketEvent.id.desc()).get()
+    assert last.details == {"before": "closed", "after": "pending", "reason": "undo"}
+
+
+def test_setting_closed_in_bulk_is_a_close_that_can_be_undone(workspace, agent):
+    ticket = make_ticket(workspace)
+    result = tickets.bulk_update(workspace, agent, [ticket.id], "status", Status.CLOSED, now=ticket.created_at)
+    assert tickets.undo_close(workspace, agent, result.closed_events, now=ticket.created_at) == 1
+    assert Ticket.get_by_id(ticket.id).status == Status.OPEN
+
+
+def test_a_close_by_hand_is_not_undone_by_undo_close(workspace, agent):
+    ticket = make_ticket(workspace)
+    tickets.change_status(ticket, agent, Status.CLOSED, now=ticket.created_at)
+    event = TicketEvent.select().where(TicketEvent.kind == "status").get()
+    assert tickets.undo_close(workspace, agent, [event.id], now=ticket.created_at) == 0
+
+
+def _with_statuses(workspace, agent, count=40):
+    """`count` tickets, every status in turn, with activity in another order than creation."""
+    made = [make_ticket(workspace) for _ in range(count)]
+    for n, ticket in enumerate(made):
+        if n % 5 == 0:
+            tickets.add_customer_message(ticket, "Any news?", now=ticket.created_at + timedelta(days=count - n))
+        status = Status.ALL[n % 4]
+        if status == Status.CLOSED:
+            tickets.change_status(ticket, agent, Status.CLOSED, now=ticket.created_at)
+        elif status != Status.OPEN:
+            tickets.change_status(ticket, agent, status, now=ticket.created_at)
+    return [Ticket.get_by_id(t.id) for t in made]
+
+
+@pytest.mark.parametrize("sort", ["newest", "oldest", "activity"])
+def test_all_and_closed_views_page_through_every_ticket_once_in_order(workspace, agent, sort):
+    made = _with_statuses(workspace, agent)
+    make_ticket(make_workspace())  # another workspace's ticket is in no view
+    key = {"newest": lambda t: -t.id, "oldest": lambda t: t.id,
+           "activity": lambda t: (-t.last_customer_activity_at.timestamp(), -t.id)}[sort]
+    assert all_pages(workspace, agent, view="all", sort=sort) == [t.number for t in sorted(made, key=key)]
+    closed = [t for t in made if t.status == Status.CLOSED]
+    assert all_pages(workspace, agent, view="closed", sort=sort) == [t.number for t in sorted(closed, key=key)]
+    counts = view_counts(workspace, agent.id)
+    assert (counts["all"], counts["closed"]) == (40, 10)
+
+
+def test_new_ticket_count_counts_only_tickets_new_to_the_view(workspace, agent):
+    solved = make_ticket(workspace)
+    tickets.change_status(solved, agent, Status.SOLVED, now=solved.created_at)
+    newest = newest_ticket_id(workspace)
+    assert newest == solved.id
+    arrived = [make_ticket(workspace) for _ in range(3)]
+    tickets.assign(arrived[0], agent, agent.id, now=arrived[0].created_at)
+    tickets.set_tags(arrived[1], agent, ["vip"], now=arrived[1].created_at)
+    make_ticket(make_workspace())
+    counts = {view: new_ticket_count(workspace, agent.id, newest, view=view) for view in
+              ("open", "mine", "unassigned", "solved", "closed", "all")}
+    assert counts == {"open": 3, "mine": 1, "unassigned": 2, "solved": 0, "closed": 0, "all": 3}
+    assert new_ticket_count(workspace, agent.id, newest, tag="vip") == 1
+    assert new_ticket_count(workspace, agent.id, newest, tag="absent") == 0

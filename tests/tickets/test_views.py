@@ -83,6 +83,20 @@ def test_new_tickets_poll(client, desk):
     assert "1 new ticket." in client.get(url(workspace, f"poll?newest={second.id}")).get_data(as_text=True)
 
 
+def test_new_tickets_notice_counts_only_tickets_new_to_the_view(client, desk):
+    workspace, owner, first, second = desk
+    tickets.change_status(first, owner, Status.SOLVED, now=utcnow())
+    page = client.get(url(workspace, "?view=solved&sort=oldest")).get_data(as_text=True)
+    poll_url = re.search(r'id="new-tickets" hx-get="([^"]+)"', page).group(1).replace("&amp;", "&")
+    for _ in range(3):
+        make_ticket(workspace)  # new tickets are open: no news for the Solved view
+    assert "new ticket" not in client.get(poll_url).get_data(as_text=True)
+    open_page = client.get(url(workspace, "?view=open&sort=oldest")).get_data(as_text=True)
+    open_poll = re.search(r'id="new-tickets" hx-get="([^"]+)"', open_page).group(1).replace("&amp;", "&")
+    make_ticket(workspace)
+    assert "1 new ticket." in client.get(open_poll).get_data(as_text=True)  # not 4: three were there already
+
+
 def test_create_a_ticket_by_hand(client, desk):
     workspace = desk[0]
     response = post(client, url(workspace, "new"), {"customer_phone": "+33 6 12 34 56 78", "customer_name": "Paul",
@@ -186,8 +200,55 @@ def test_bulk_assign_and_close(client, desk):
     assert {t.assignee_id for t in Ticket.select()} == {owner.id}
     response = post(client, url(workspace, "bulk"), {"ticket_ids": [first.id], "action": "close"},
                     follow_redirects=True)
-    assert "1 tickets changed." in response.get_data(as_text=True)
+    assert "1 ticket closed." in response.get_data(as_text=True)
     assert Ticket.get_by_id(first.id).status == Status.CLOSED
+
+
+def test_bulk_change_says_1_ticket_or_n_tickets(client, desk):
+    workspace, owner, first, second = desk
+    response = post(client, url(workspace, "bulk"), {"ticket_ids": [first.id], "action": "tag", "tag": "vip"},
+                    follow_redirects=True)
+    assert "1 ticket changed." in response.get_data(as_text=True)
+    response = post(client, url(workspace, "bulk"), {"ticket_ids": [first.id, second.id], "action": "assign",
+                                                     "assignee": str(owner.id)}, follow_redirects=True)
+    assert "2 tickets changed." in response.get_data(as_text=True)
+
+
+def test_close_selected_offers_an_undo_that_restores_previous_statuses_without_js(client, desk):
+    workspace, owner, first, second = desk
+    tickets.change_status(second, owner, Status.PENDING, now=utcnow())
+    response = post(client, url(workspace, "bulk"), {"ticket_ids": [first.id, second.id], "action": "close"},
+                    headers={"Referer": "http://localhost" + url(workspace, "?view=open")}, follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert "2 tickets closed." in page and "No ticket in this view right now." in page
+    form = re.search(r'<form method="post" action="([^"]+)"[^>]*undo-close.*?</form>', page, re.S)
+    event_ids = re.findall(r'name="event_ids" value="(\d+)"', form.group(0))
+    assert len(event_ids) == 2 and re.search(r'<button type="submit"[^>]*>Undo</button>', form.group(0))
+    assert "tickets closed." not in client.get(url(workspace)).get_data(as_text=True)  # offered once
+
+    response = post(client, form.group(1), {"event_ids": event_ids}, follow_redirects=True)
+
+    assert "2 tickets have their previous status again." in response.get_data(as_text=True)
+    assert (Ticket.get_by_id(first.id).status, Ticket.get_by_id(second.id).status) == (Status.OPEN, Status.PENDING)
+
+
+def test_undo_close_is_not_offered_in_another_workspace(client, desk):
+    workspace, owner, first, _ = desk
+    elsewhere = make_workspace(owner=owner)
+    post(client, url(workspace, "bulk"), {"ticket_ids": [first.id], "action": "close"})
+    assert "ticket closed." not in client.get(url(elsewhere)).get_data(as_text=True)
+
+
+def test_closed_and_all_views_list_closed_tickets(client, desk):
+    workspace, owner, first, second = desk
+    tickets.change_status(first, owner, Status.CLOSED, now=utcnow())
+    inbox = client.get(url(workspace)).get_data(as_text=True)
+    assert 'Closed <span class="count">1</span>' in inbox and 'All <span class="count">2</span>' in inbox
+    closed = client.get(url(workspace, "?view=closed"))
+    assert closed.status_code == 200
+    assert "#1 Printer jam" in closed.get_data(as_text=True) and "Invoice question" not in closed.get_data(True)
+    everything = client.get(url(workspace, "?view=all")).get_data(as_text=True)
+    assert "#1 Printer jam" in everything and "#2 Invoice question" in everything
 
 
 def test_bulk_without_selection_is_explained(client, desk):
@@ -303,3 +364,17 @@ def test_reply_to_a_customer_without_email_is_refused_and_keeps_the_text(client,
     assert f'href="/w/{workspace.slug}/customers/{ticket.customer_id}/edit"' in page
     assert "It left the depot today.</textarea>" in page
     assert not Message.select().where(Message.kind == Message.REPLY).exists()
+
+
+def test_history_and_sidebar_show_values_in_words_not_as_stored(client, desk):
+    workspace, owner, first, _ = desk
+    emailed = make_ticket(workspace, first.customer, subject="By mail", channel="email")
+    tickets.change_status(first, owner, Status.PENDING, now=utcnow())
+    tickets.change_priority(first, owner, "urgent", now=utcnow())
+    tickets.add_customer_message(first, "Still broken", now=utcnow())
+    page = client.get(url(workspace, str(first.number))).get_data(as_text=True)
+    assert "changed the status from Open to Pending" in page and "from Pending to Open (the customer replied)" in page
+    assert "changed the priority from Normal to Urgent" in page
+    assert f'#{emailed.number} By mail</a> <span class="badge status-open">Open</span>' in page
+    assert "opened the ticket (Phone / manual)" in page
+    assert "opened the ticket (Email)" in client.get(url(workspace, str(emailed.number))).get_data(as_text=True)
