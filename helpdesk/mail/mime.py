@@ -17,7 +17,7 @@ from __future__ import annotations
 import email
 import email.utils
 import re
-from email import policy
+from email import errors, policy
 from email.message import Message
 
 from helpdesk.mail.charsets import decode_bytes, decode_header_value
@@ -69,14 +69,13 @@ def _repair_header_block(raw: bytes) -> bytes:
         block = _OBSOLETE_NAME_END.sub(rb"\1:", block)
     lines = block.split(b"\n")
     last_header = max((i for i, line in enumerate(lines) if _FIELD_LIKE.match(line)), default=-1)
-    kept = []
-    for i, line in enumerate(lines):
-        if i <= last_header and line.strip() and line[:1] not in b" \t" and not _HEADER_LINE.match(line):
-            if _FIELD_LIKE.match(line):
-                continue
-            line = b" " + line
-        kept.append(line)
-    return b"\n".join(kept) + rest
+    for i in range(last_header + 1):
+        line = lines[i]
+        if line[:1] not in b" \t" and line.strip() and not _HEADER_LINE.match(line):
+            lines[i] = None if _FIELD_LIKE.match(line) else b" " + line
+    if None in lines:
+        lines = [line for line in lines if line is not None]
+    return b"\n".join(lines) + rest
 
 
 # The type/subtype token that starts a Content-Type (RFC 2045 §5.1).
@@ -95,8 +94,11 @@ class _LenientMessage(Message):
         value = self.get("content-type")
         if value is None:
             return self.get_default_type()
-        match = _MIME_TYPE.match(str(value))
-        return match.group(1).lower() if match else "text/plain"  # RFC 2045 §5.2: invalid means text/plain
+        content_type = str(value).partition(";")[0].strip().lower()
+        if content_type.count("/") == 1 and content_type.isprintable() and " " not in content_type:
+            return content_type  # the usual case, read as Message does
+        match = _MIME_TYPE.match(content_type)
+        return match.group(1) if match else "text/plain"  # RFC 2045 §5.2: invalid means text/plain
 
     def get_boundary(self, failobj=None):
         boundary = super().get_boundary()
@@ -118,7 +120,8 @@ def parse_structure(raw: bytes) -> Message:
     """The MIME tree of one raw message (after `strip_envelope`)."""
     message = email.message_from_bytes(_repair_header_block(raw), _class=_LenientMessage, policy=policy.compat32)
     for part in message.walk():
-        if not part.is_multipart() and part.get_content_maintype() == "multipart":
+        # The parser notes a multipart in which no delimiter line matched its boundary.
+        if any(isinstance(defect, errors.StartBoundaryNotFoundDefect) for defect in part.defects):
             _split_at_boundary_without_folds(part)
     return message
 
