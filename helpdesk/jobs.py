@@ -6,7 +6,11 @@ that enqueues the periodic jobs listed in `PERIODIC_JOBS`. Without it (a laptop'
 tests on SQLite) the job runs in-process at once, so nothing needs Redis.
 
 Jobs are plain functions decorated with `@job`: they take ids, not objects,
-and are idempotent, so a retry or a second run changes nothing.
+and are idempotent, so a retry or a second run changes nothing. A job that
+raises `TemporaryFailure` keeps its next try in the database (a row's
+`next_attempt_at`) with a periodic job that runs it when due: in-process there
+is no scheduler, so the failed run is not repeated at once but waits for that
+sweep, and on Redis RQ's retries only come on top of it.
 """
 import functools
 import logging
@@ -25,6 +29,7 @@ DEFAULT_RETRY_INTERVALS = [10, 60, 300, 600, 900]
 # The periodic jobs: (dotted function path, interval in seconds).
 PERIODIC_JOBS = [
     ("helpdesk.accounts.jobs.purge_expired_tokens", 24 * 3600),
+    ("helpdesk.core.mailer.send_due_system_emails", 60),  # retries of system mail, in-process too
     ("helpdesk.mail.jobs.mail_minutely", 60),  # fetch due mailboxes, send waiting replies
     ("helpdesk.core.storage.sweep.sweep_orphan_files", 24 * 3600),  # files a rolled-back transaction left
 ]
@@ -81,7 +86,9 @@ def enqueue(func, *args, retry=True, **kwargs):
     """Run `func(*args, **kwargs)` as a job: on Redis when configured, else now, here.
 
     `func` may be a dotted path, so that a domain can start a job of a domain it
-    must not import (tickets start the mail domain's delivery job).
+    must not import (tickets start the mail domain's delivery job). `retry` lets RQ
+    run it again after a `TemporaryFailure`; in-process a failed run is only logged
+    (see the module docstring).
     """
     rq_queue = queue()
     if rq_queue is not None:
@@ -91,13 +98,12 @@ def enqueue(func, *args, retry=True, **kwargs):
         )
     if isinstance(func, str):
         func = resolve(func)
-    attempts = len(DEFAULT_RETRY_INTERVALS) + 1 if retry else 1
-    for attempt in range(1, attempts + 1):
-        try:
-            return func(*args, **kwargs)
-        except TemporaryFailure as error:
-            # In-process there is no scheduler to wait on: retry at once, a few times.
-            log.warning("job %s failed (attempt %d): %s", getattr(func, "__name__", func), attempt, error)
+    try:
+        return func(*args, **kwargs)
+    except TemporaryFailure as error:
+        # Retrying here would spend every attempt within milliseconds: the job's row says when
+        # it is due again, and its periodic sweep runs it then.
+        log.warning("job %s failed, tried again when due: %s", getattr(func, "__name__", func), error)
     return None
 
 

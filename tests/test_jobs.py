@@ -27,3 +27,19 @@ def test_due_periodic_jobs_run_once_per_interval(app_context, monkeypatch):
     assert jobs.enqueue_due_periodic_jobs() == []  # not due again within the interval
     drain_jobs()
     assert AccountToken.select().count() == 0
+
+
+def test_in_process_a_temporary_failure_is_not_run_again_at_once(app, app_context, monkeypatch):
+    monkeypatch.setitem(app.config, "REDIS_URL", None)
+    runs = []
+
+    def busy_server():
+        runs.append(1)
+        raise jobs.TemporaryFailure("421 try again later")
+
+    assert jobs.enqueue(busy_server) is None
+    assert runs == [1]  # its own row says when it is due again; the periodic sweep runs it then
+
+
+def test_system_mail_retries_are_swept_periodically():
+    assert "helpdesk.core.mailer.send_due_system_emails" in dict(jobs.PERIODIC_JOBS)

@@ -7,6 +7,12 @@ so retries reuse it), In-Reply-To and References (the ticket's earlier mail),
 and the `[#N]` token in the subject. Once sent, a copy is appended to the
 mailbox's Sent folder (a failure there is recorded and retried, never resent).
 
+The acceptance is committed the moment the server answers 250 to the end of
+DATA (`send_smtp`'s `on_accepted`), before QUIT and before the Sent copy, so a
+process that dies after it never sends the reply again. The bytes sent are then
+stored for the Sent copy; when that was not done (the process died, storage
+failed), the copy is built again from the database (same Message-ID and Date).
+
 Each reply has an `OutboundEmail` row: the job claims it (queued -> sending,
 with a lease), so two runs never send one reply twice. Temporary failures (4xx,
 timeouts, unreachable or misconfigured servers) put it back in the queue with a
@@ -16,11 +22,11 @@ also picks up anything due, so a reply survives a lost job. Permanent refusals
 `MAIL_SEND_LIMIT_PER_HOUR` replies an hour; the rest wait their turn (R27).
 """
 import logging
-from datetime import timedelta
+from datetime import timedelta, timezone
 from email.policy import SMTP as SMTP_POLICY
 from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid, parseaddr
+from email.utils import format_datetime, make_msgid, parseaddr
 
 from flask import current_app
 from peewee import JOIN, IntegrityError, fn
@@ -28,6 +34,7 @@ from peewee import JOIN, IntegrityError, fn
 from helpdesk.core import storage
 from helpdesk.core.clock import utcnow
 from helpdesk.core.mailer import PermanentFailure, deliver, send_smtp
+from helpdesk.extensions import db
 from helpdesk.jobs import TemporaryFailure, enqueue, job
 from helpdesk.mail.imap import MailConnectionError
 from helpdesk.mail.models import Mailbox, OutboundEmail, OutboundStatus, Security
@@ -60,15 +67,15 @@ def thread_ids(ticket_id, before_id):
             .order_by(Message.id).tuples()]
 
 
-def build_reply(message, ticket, workspace_name, sender_address):
-    """The MIME message for an agent reply."""
+def build_reply(message, ticket, workspace_name, sender_address, date):
+    """The MIME message for an agent reply, dated `date` (naive UTC)."""
     customer = ticket.customer
     email = EmailMessage()
     agent_name = message.author.name if message.author else workspace_name
     email["From"] = Address(f"{agent_name} via {workspace_name}", addr_spec=sender_address)
     email["To"] = Address(customer.name or "", addr_spec=customer.email)
     email["Subject"] = subject_with_token(ticket)
-    email["Date"] = formatdate(localtime=False)
+    email["Date"] = format_datetime(date.replace(tzinfo=timezone.utc))
     email["Message-ID"] = message.email_message_id
     references = thread_ids(ticket.id, message.id)
     if references:
@@ -166,37 +173,56 @@ def deliver_reply(message_id, now=None):
     if not message.email_message_id:
         message.email_message_id = make_msgid(idstring=f"t{ticket.number}", domain=sender.split("@")[-1])
         Message.update(email_message_id=message.email_message_id).where(Message.id == message.id).execute()
+    accepted = []
+
+    def record_acceptance():
+        accepted.append(True)
+        _record_acceptance(row, message, mailbox, now)
+
     try:
-        email = build_reply(message, ticket, ticket.workspace.name, sender)
+        email = build_reply(message, ticket, ticket.workspace.name, sender, now)
         if mailbox is None:
-            deliver(email, current_app.config["MAIL_URL"])
+            deliver(email, current_app.config["MAIL_URL"], on_accepted=record_acceptance)
         else:
-            _send_through(mailbox, email, now)
+            _send_through(mailbox, email, now, on_accepted=record_acceptance)
     except PermanentFailure as error:
         _fail(row, message, f"The mail server refused this reply: {error}", now)
         return
     except Exception as error:  # noqa: BLE001 - 4xx, timeouts, bad settings, bugs: retried, then shown
+        if accepted:  # the server has the reply: never queue it again (a failed record lapses with the lease)
+            log.exception("reply %s was accepted by the server; recording it or what came after failed", message.id)
+            return
         if not isinstance(error, (TemporaryFailure, MailConnectionError, OSError)):
             log.exception("reply %s could not be built or sent", message.id)
         _retry_later(row, message, str(error) or type(error).__name__, now)
         if row.attempts < MAX_ATTEMPTS:
             raise TemporaryFailure(str(error)) from error
         return
-    raw = email.as_bytes(policy=SMTP_POLICY)  # CRLF line ends, as IMAP APPEND wants
-    raw_key = storage.save(ticket.workspace_id, f"sent-{message.id}.eml", raw) if mailbox else None
-    (OutboundEmail.update(status=OutboundStatus.SENT, sent_at=now, lease_until=None, last_error=None,
-                          mailbox=mailbox.id if mailbox else None, raw_key=raw_key,
-                          sent_copy_status="pending" if mailbox else None)
-     .where(OutboundEmail.id == row.id).execute())
-    _set_message(message, Message.SENT, None)
-    if mailbox is not None:
-        append_sent_copy(row.id, now=now)
+    if mailbox is None:
+        return
+    try:
+        raw_key = storage.save(ticket.workspace_id, f"sent-{message.id}.eml", email.as_bytes(policy=SMTP_POLICY))
+        OutboundEmail.update(raw_key=raw_key).where(OutboundEmail.id == row.id).execute()
+    except Exception:  # noqa: BLE001 - the reply is sent; only this copy of its bytes is lost
+        log.exception("bytes of reply %s not stored; its Sent copy is built again", message.id)
+    append_sent_copy(row.id, now=now)
 
 
-def _send_through(mailbox, email, now):
+def _record_acceptance(row, message, mailbox, now):
+    """The server took the reply: mark it sent and commit, before QUIT or the Sent copy can fail."""
+    with db.database.atomic():
+        (OutboundEmail.update(status=OutboundStatus.SENT, sent_at=now, lease_until=None, last_error=None,
+                              mailbox=mailbox.id if mailbox else None,
+                              sent_copy_status="pending" if mailbox else None)
+         .where(OutboundEmail.id == row.id).execute())
+        _set_message(message, Message.SENT, None)
+
+
+def _send_through(mailbox, email, now, on_accepted):
     send_smtp(email, host=mailbox.smtp_host, port=int(mailbox.smtp_port),
               implicit_tls=mailbox.smtp_security == Security.SSL,
-              timeout=current_app.config.get("MAIL_SOCKET_TIMEOUT", 30), auth=smtp_auth(mailbox, now=now))
+              timeout=current_app.config.get("MAIL_SOCKET_TIMEOUT", 30), auth=smtp_auth(mailbox, now=now),
+              on_accepted=on_accepted)
 
 
 def _retry_later(row, message, words, now):
@@ -231,14 +257,25 @@ def append_sent_copy(outbound_id, now=None):
             OutboundEmail.id == row.id).execute()
         return
     try:
+        raw = _sent_copy(row, mailbox)
         with open_imap(mailbox, now=now) as client:
             folder = mailbox.sent_folder or client.sent_folder() or "Sent"
-            client.append(folder, storage.read(row.raw_key))
-    except (MailConnectionError, FileNotFoundError) as error:
+            client.append(folder, raw)
+    except (MailConnectionError, OSError) as error:
         OutboundEmail.update(sent_copy_error=str(error)).where(OutboundEmail.id == row.id).execute()
         log.warning("copy of reply %s not added to Sent: %s", row.message_id, error)
         return
     OutboundEmail.update(sent_copy_status="done", sent_copy_error=None).where(OutboundEmail.id == row.id).execute()
+
+
+def _sent_copy(row, mailbox):
+    """The bytes sent, or the reply built again from the database with the Message-ID and Date it went out with."""
+    if row.raw_key:
+        return storage.read(row.raw_key)
+    message = Message.get_by_id(row.message_id)
+    ticket = Ticket.get_by_id(message.ticket_id)
+    email = build_reply(message, ticket, ticket.workspace.name, mailbox.address, row.sent_at)
+    return email.as_bytes(policy=SMTP_POLICY)  # CRLF line ends, as IMAP APPEND wants
 
 
 @job

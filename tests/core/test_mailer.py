@@ -1,9 +1,17 @@
 """System mail: rendered text + HTML, delivered by a job through MAIL_URL, retried when temporary."""
+import smtplib
+from datetime import timedelta
+
 import pytest
 
-from helpdesk.core.mailer import SystemEmail, deliver_system_email, send_email
+from helpdesk.core.clock import utcnow
+from helpdesk.core.crypto import encrypt
+from helpdesk.core.mailer import SystemEmail, deliver_system_email, send_due_system_emails, send_email
+from helpdesk.extensions import db
 from helpdesk.jobs import TemporaryFailure, enqueue, queue
-from tests.conftest import drain_jobs, sent_mail
+from helpdesk.models import all_models
+from tests.conftest import drain_jobs, link_in, post, sent_mail
+from tests.factories import make_user
 
 
 @pytest.fixture
@@ -14,7 +22,8 @@ def smtp_mail_url(app, monkeypatch, smtp_server):
 
 def queue_invitation(to="pat@x.example"):
     """A stored message without delivery (as if the job had not run yet)."""
-    return SystemEmail.create(to_address=to, subject="Hello", text_body="Plain words", html_body="<p>Plain words</p>")
+    return SystemEmail.create(to_address=to, subject="Hello", text_body=encrypt("Plain words"),
+                              html_body=encrypt("<p>Plain words</p>"), next_attempt_at=utcnow())
 
 
 def test_file_outbox_gets_a_text_and_html_message(app, app_context):
@@ -46,7 +55,8 @@ def test_temporary_failure_is_retried_and_delivered_once(app_context, smtp_mail_
         deliver_system_email(email.id)
     stored = SystemEmail.get_by_id(email.id)
     assert stored.status == SystemEmail.QUEUED and "Try again later" in stored.last_error
-    deliver_system_email(email.id)  # the retry
+    assert stored.next_attempt_at > utcnow() + timedelta(seconds=5)
+    deliver_system_email(email.id, now=utcnow() + timedelta(seconds=11))  # the retry
     deliver_system_email(email.id)  # a duplicate run changes nothing
     assert len(smtp_mail_url.messages) == 1
     stored = SystemEmail.get_by_id(email.id)
@@ -77,14 +87,83 @@ def test_send_email_goes_through_the_queue_with_retries(app, app_context, smtp_m
     job = enqueue(deliver_system_email, email.id)
     drain_jobs()
     stored = SystemEmail.get_by_id(email.id)
-    if queue() is None:
-        # In-process: retried at once, delivered.
-        assert stored.status == SystemEmail.SENT and stored.attempts == 2
-    else:
-        # On Redis: the failed try is scheduled again with backoff, nothing lost.
+    assert stored.status == SystemEmail.QUEUED and stored.attempts == 1
+    if queue() is not None:
+        # On Redis: the failed try is also scheduled again by RQ, with backoff.
         job.refresh()
         assert job.get_status() == "scheduled" and job.retries_left == 4
-        assert stored.status == SystemEmail.QUEUED
-        deliver_system_email(email.id)
-        assert SystemEmail.get_by_id(email.id).status == SystemEmail.SENT
+    # Either way the periodic sweep sends it once it is due.
+    assert send_due_system_emails(now=utcnow() + timedelta(seconds=11)) == [email.id]
+    drain_jobs()
+    assert SystemEmail.get_by_id(email.id).status == SystemEmail.SENT
     assert len(smtp_mail_url.messages) == 1
+
+
+def test_in_process_a_temporary_failure_waits_its_backoff_instead_of_using_up_the_attempts(
+        app, app_context, smtp_mail_url, monkeypatch):
+    monkeypatch.setitem(app.config, "REDIS_URL", None)  # jobs in-process, as on a laptop
+    smtp_mail_url.reply_with(["421 4.7.0 Try again later"] * 3)
+    start = utcnow()
+    email = send_email("pat@x.example", "Confirm your email address", "verify_email",
+                       user=type("U", (), {"name": "Pat"})(), link="http://localhost/verify/abc")
+    stored = SystemEmail.get_by_id(email.id)
+    assert stored.attempts == 1 and stored.status == SystemEmail.QUEUED
+    assert stored.next_attempt_at >= start + timedelta(seconds=10)
+    assert send_due_system_emails(now=start + timedelta(seconds=5)) == []  # not due yet: nothing tried
+    assert SystemEmail.get_by_id(email.id).attempts == 1
+    assert send_due_system_emails(now=start + timedelta(seconds=11)) == [email.id]
+    stored = SystemEmail.get_by_id(email.id)
+    assert stored.attempts == 2 and stored.next_attempt_at >= start + timedelta(seconds=60)
+    assert smtp_mail_url.messages == []
+
+
+def test_a_connection_lost_after_the_servers_250_counts_as_sent(app_context, smtp_mail_url, monkeypatch):
+    def dropped(self):
+        raise ConnectionResetError("connection reset by peer")
+
+    monkeypatch.setattr(smtplib.SMTP, "quit", dropped)
+    email = queue_invitation()
+    deliver_system_email(email.id)
+    assert SystemEmail.get_by_id(email.id).status == SystemEmail.SENT
+    send_due_system_emails(now=utcnow() + timedelta(hours=1))
+    drain_jobs()
+    assert len(smtp_mail_url.messages) == 1
+
+
+def database_text():
+    """Every value of every table, as one string (what a stolen database dump would show)."""
+    values = []
+    for model in all_models():
+        for row in db.database.execute_sql(f'SELECT * FROM "{model._meta.table_name}"').fetchall():
+            values.extend(str(value) for value in row)
+    return "\n".join(values)
+
+
+def test_an_emailed_reset_token_is_never_readable_in_the_database(app, client, smtp_mail_url, monkeypatch):
+    monkeypatch.setitem(app.config, "REDIS_URL", None)
+    smtp_mail_url.reply_with(["421 4.7.0 Try again later"])  # the first try fails: the mail waits queued
+    user = make_user()
+    post(client, "/reset", {"email": user.email})
+    with app.app_context():
+        [waiting] = SystemEmail.select()
+        assert waiting.status == SystemEmail.QUEUED
+        stored_while_waiting = database_text()
+        send_due_system_emails(now=utcnow() + timedelta(seconds=11))  # the retry still has the link
+    (received,) = smtp_mail_url.messages
+    token = link_in(received.message).rsplit("/", 1)[-1]
+    assert len(token) >= 20 and token not in stored_while_waiting
+    with app.app_context():
+        assert token not in database_text()
+        sent = SystemEmail.get_by_id(waiting.id)
+        assert sent.status == SystemEmail.SENT and sent.text_body is None and sent.html_body is None
+    assert client.get(f"/reset/{token}").status_code == 200  # the emailed link still works
+
+
+def test_a_refused_system_email_keeps_no_link_in_the_database(app_context, smtp_mail_url):
+    smtp_mail_url.reply_with(["550 5.1.1 Mailbox unavailable"])
+    email = send_email("pat@x.example", "Confirm your email address", "verify_email",
+                       user=type("U", (), {"name": "Pat"})(), link="http://localhost/verify/s3cr3t-t0ken")
+    drain_jobs()
+    stored = SystemEmail.get_by_id(email.id)
+    assert stored.status == SystemEmail.FAILED and stored.text_body is None and stored.html_body is None
+    assert "s3cr3t-t0ken" not in database_text()
