@@ -22,6 +22,7 @@ import random
 import statistics
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
@@ -147,6 +148,8 @@ def _share(workspace_id, word, newest_id, sample):
 def plan(app, size, rng, requests):
     """The signed-in client and, for each measurement, the URLs to request (one per request)."""
     from bench.seed import OLD_TAG
+    from helpdesk.accounts.sessions import open_session
+    from helpdesk.core.clock import utcnow
     from helpdesk.extensions import db
     from helpdesk.tickets.inbox import encode_cursor
     from helpdesk.tickets.models import Status, Ticket
@@ -155,6 +158,7 @@ def plan(app, size, rng, requests):
     with app.app_context(), db.database.connection_context():
         workspace = Workspace.get(Workspace.slug == SLUG)
         agent = Membership.of(workspace).where(Membership.role == Role.AGENT).order_by(Membership.id).first()
+        session_key = open_session(agent.user, method="password", now=utcnow(), lasts=timedelta(days=1)).session_key
         newest_id = Ticket.of(workspace, Ticket.id).order_by(Ticket.id.desc()).scalar()
         oldest = (Ticket.of(workspace, Ticket.id)  # cursors in the oldest 10%: the last pages of "solved"
                   .where(Ticket.status == Status.SOLVED, Ticket.id < newest_id - size * 9 // 10)
@@ -188,7 +192,7 @@ def plan(app, size, rng, requests):
     }
     client = app.test_client()
     with client.session_transaction() as session:  # signed in as flask-login does it
-        session["_user_id"] = str(agent.user_id)
+        session["_user_id"] = session_key
         session["_fresh"] = True
     words = ", ".join(f"{w} {shares[w]:.1%}" for w in medium + common)
     return client, planned, f"search words (share of the newest {sample:,} tickets): {words}"

@@ -28,7 +28,7 @@ def create_app(overrides=None):
 
 
 def _init_extensions(app):
-    from helpdesk.accounts.models import User
+    from helpdesk.accounts.sessions import load_user
     from helpdesk.extensions import babel, csrf, db, htmx, limiter, login_manager, make_database, oauth
 
     app.config["DATABASE"] = make_database(app.config["DATABASE_URL"], app.config["DB_POOL_SIZE"])
@@ -41,7 +41,9 @@ def _init_extensions(app):
     login_manager.login_view = "accounts.signin"
     login_manager.login_message = "Please sign in to see that page."
     login_manager.login_message_category = "info"
-    login_manager.user_loader(lambda user_id: User.get_or_none(User.id == int(user_id)))
+    # The cookies carry a session key, not the person's id, so that a session can be ended.
+    login_manager.id_attribute = "get_session_id"
+    login_manager.user_loader(load_user)
     oauth.init_app(app)
     if app.config["GOOGLE_CLIENT_ID"]:
         oauth.register("google", client_id=app.config["GOOGLE_CLIENT_ID"],

@@ -5,6 +5,7 @@
 `ConfigError` with one line naming it, and start-up stops.
 """
 import os
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -107,6 +108,8 @@ def load_config(environ=None, overrides=None):
         "TRIAL_DAYS": _int(environ, "TRIAL_DAYS", 14),
         "TERMS_VERSION": environ.get("TERMS_VERSION", "2026-11-01"),
         "SIGNUP_MIN_SECONDS": _int(environ, "SIGNUP_MIN_SECONDS", 3),
+        "SESSION_IDLE_HOURS": _int(environ, "SESSION_IDLE_HOURS", 24),
+        "REMEMBER_ME_DAYS": _int(environ, "REMEMBER_ME_DAYS", 30),
         "RATELIMIT_ENABLED": environ.get("RATELIMIT_ENABLED", "1") != "0",
         "MAX_UPLOAD_MB": _int(environ, "MAX_UPLOAD_MB", 25),
         "DB_POOL_SIZE": _int(environ, "DB_POOL_SIZE", 20),
@@ -131,7 +134,8 @@ def load_config(environ=None, overrides=None):
         raise ConfigError("GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET must be set together")
     if bool(config["MICROSOFT_CLIENT_ID"]) != bool(config["MICROSOFT_CLIENT_SECRET"]):
         raise ConfigError("MICROSOFT_CLIENT_ID and MICROSOFT_CLIENT_SECRET must be set together")
-    for name in ("MAIL_FETCH_INTERVAL", "MAIL_FETCH_BATCH", "MAIL_SOCKET_TIMEOUT", "MAIL_SEND_LIMIT_PER_HOUR"):
+    for name in ("MAIL_FETCH_INTERVAL", "MAIL_FETCH_BATCH", "MAIL_SOCKET_TIMEOUT", "MAIL_SEND_LIMIT_PER_HOUR",
+                 "SESSION_IDLE_HOURS", "REMEMBER_ME_DAYS"):
         if config[name] < 1:
             raise ConfigError(f"{name} must be at least 1")
     _check_storage(config, environ, production)
@@ -146,6 +150,7 @@ def load_config(environ=None, overrides=None):
         REMEMBER_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         REMEMBER_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_DURATION=timedelta(days=config["REMEMBER_ME_DAYS"]),  # as long as its session row
         PREFERRED_URL_SCHEME="https" if https else "http",
         MAX_CONTENT_LENGTH=config["MAX_UPLOAD_MB"] * 1024 * 1024,
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session

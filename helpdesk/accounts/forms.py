@@ -1,4 +1,4 @@
-"""Account forms: sign-up, sign-in, password reset, completing a Google sign-up."""
+"""Account forms: sign-up, sign-in, password reset and change, completing a Google sign-up."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField
@@ -58,7 +58,7 @@ class InvitationSignUpForm(FlaskForm):
 
 
 class SignInForm(FlaskForm):
-    email = EmailField(_l("Email"), validators=[DataRequired(), Email()])
+    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired()])
     remember = BooleanField(_l("Remember me on this device"))
 
@@ -71,3 +71,9 @@ class NewPasswordForm(FlaskForm):
     password = password_field(_l("New password"))
     confirm = PasswordField(_l("Repeat the new password"),
                             validators=[DataRequired(), EqualTo("password", _l("The passwords differ."))])
+
+
+class ChangePasswordForm(NewPasswordForm):
+    """On the account page: the current password proves it is the owner at the keyboard."""
+
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired()])

@@ -1,9 +1,10 @@
-"""Account rules: sign-up, email verification, sign-in, password reset (R1-R4).
+"""Account rules: sign-up, email verification, sign-in, password reset and change (R1-R4).
 
 Every function takes `now`; none reads the clock.
 """
 from datetime import timedelta
 
+from helpdesk.accounts import sessions, throttle
 from helpdesk.accounts.models import AccountToken, User
 from helpdesk.core import audit
 from helpdesk.core.passwords import check_password, hash_password
@@ -56,15 +57,21 @@ def issue_token(user, purpose, *, now):
     return token
 
 
-def use_token(token, purpose, *, now):
-    """The user a valid, unused token belongs to; marks the token used. Raises AccountError."""
+def check_token(token, purpose, *, now):
+    """The valid, unused token record for `token`, without using it. Raises AccountError."""
     record = (AccountToken.select(AccountToken, User).join(User)
               .where(AccountToken.token_hash == hash_token(token), AccountToken.purpose == purpose)
               .first())
     if record is None or record.used_at is not None:
-        raise AccountError("This link is not valid any more. Ask for a new one.")
+        raise AccountError("This link is not valid any more: it was used, or a newer one was sent.")
     if record.expires_at < now:
         raise AccountError("This link has expired. Ask for a new one.")
+    return record
+
+
+def use_token(token, purpose, *, now):
+    """The user a valid, unused token belongs to; marks the token used. Raises AccountError."""
+    record = check_token(token, purpose, now=now)
     # Conditional update: two clicks racing on one link cannot both succeed.
     claimed = (AccountToken.update(used_at=now)
                .where(AccountToken.id == record.id, AccountToken.used_at.is_null()).execute())
@@ -83,11 +90,17 @@ def verify_email(token, *, now):
 
 
 def authenticate(email, password, *, now):
-    """The user whose email and password match, recording success or failure (R40)."""
+    """The user whose email and password match, recording success or failure (R40).
+
+    Raises `throttle.SignInDelayed` without looking at the password while the account must wait.
+    """
+    email = normalize_email(email)
+    throttle.claim_attempt(email, now=now)
     user = find_user(email)
     if user is None or not check_password(user.password_hash, password):
-        audit.record("sign_in_failed", now=now, actor=user, email=normalize_email(email))
+        audit.record("sign_in_failed", now=now, actor=user, email=email)
         raise AccountError("Wrong email or password.")
+    throttle.clear(email)
     if not user.is_verified:
         raise AccountError("Please verify your email first: follow the link we sent you.")
     record_sign_in(user, now=now, method="password")
@@ -102,14 +115,34 @@ def record_sign_in(user, *, now, method):
 
 
 def reset_password(token, new_password, *, now):
-    """Set a new password through a reset link (single use, one hour)."""
+    """Set a new password through a reset link (single use, one hour); every session of the person ends."""
     user = use_token(token, AccountToken.RESET_PASSWORD, now=now)
     user.password_hash = hash_password(new_password)
     # Following the emailed link proves the address, too.
     user.email_verified_at = user.email_verified_at or now
     user.save()
-    audit.record("password_reset", now=now, actor=user)
+    ended = sessions.end_other_sessions(user, None, now=now)
+    throttle.clear(user.email)  # the owner is not kept waiting by someone else's guesses
+    audit.record("password_reset", now=now, actor=user, sessions_ended=ended)
     return user
+
+
+def change_password(user, current_password, new_password, *, now):
+    """Change the password of a signed-in person who knows the current one; their other sessions end."""
+    if not check_password(user.password_hash, current_password):
+        raise AccountError("That is not your current password.")
+    user.password_hash = hash_password(new_password)
+    user.save()
+    ended = sessions.end_other_sessions(user, user.current_session, now=now)
+    audit.record("password_changed", now=now, actor=user, sessions_ended=ended)
+    return ended
+
+
+def sign_out_everywhere(user, *, now):
+    """End every session of `user`, this browser's included. Returns how many ended."""
+    ended = sessions.end_other_sessions(user, None, now=now)
+    audit.record("signed_out_everywhere", now=now, actor=user, sessions_ended=ended)
+    return ended
 
 
 def sign_in_with_google(claims, *, now):

@@ -3,12 +3,14 @@ import time
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_babel import ngettext
+from flask_login import current_user, login_required
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from helpdesk.accounts import bp
+from helpdesk.accounts import bp, sessions
 from helpdesk.accounts import services as accounts
 from helpdesk.accounts.forms import (
+    ChangePasswordForm,
     CompleteSignUpForm,
     EmailOnlyForm,
     NewPasswordForm,
@@ -16,11 +18,13 @@ from helpdesk.accounts.forms import (
     SignUpForm,
 )
 from helpdesk.accounts.models import AccountToken
+from helpdesk.accounts.throttle import SignInDelayed
 from helpdesk.core.clock import utcnow
 from helpdesk.core.mailer import send_email
 from helpdesk.core.urls import external_url
 from helpdesk.extensions import db, limiter, oauth
 from helpdesk.workspaces import services as workspaces
+from helpdesk.workspaces.forms import ConfirmForm
 
 
 def _stamp_serializer():
@@ -43,8 +47,28 @@ def send_verification(user, now):
 
 
 def _safe_next(target):
-    """Only same-site paths are followed after sign-in."""
-    return target if target and target.startswith("/") and not target.startswith("//") else None
+    """`target` when it is a path of this site, else None: the only place sign-in sends people on to.
+
+    Browsers drop tabs and line breaks inside a URL and read a backslash as a slash, so
+    `/<TAB>/evil.example` or `/\\evil.example` would lead to another site: any such character,
+    anything outside printable ASCII (our own links are percent-encoded), and a second leading
+    slash are refused.
+    """
+    if not target or target[:1] != "/" or target[1:2] == "/":
+        return None
+    if any(not "!" <= char <= "~" or char == "\\" for char in target):
+        return None
+    return target
+
+
+def _wait_message(seconds):
+    """The answer to a sign-in attempt on an account that must wait (`accounts.throttle`)."""
+    if seconds < 120:
+        wait = ngettext("%(num)d second", "%(num)d seconds", seconds)
+    else:
+        wait = ngettext("%(num)d minute", "%(num)d minutes", -(-seconds // 60))
+    return _("Too many wrong passwords for this account. Try again in %(wait)s, or reset your password.",
+             wait=wait)
 
 
 def home_for(user):
@@ -130,19 +154,24 @@ def resend_verification():
 def signin():
     form = SignInForm(email=request.args.get("email"))
     if form.validate_on_submit():
+        now = utcnow()
         try:
-            user = accounts.authenticate(form.email.data, form.password.data, now=utcnow())
+            user = accounts.authenticate(form.email.data, form.password.data, now=now)
+        except SignInDelayed as delayed:
+            form.password.errors.append(_wait_message(delayed.seconds))
+            return render_template("accounts/signin.html", form=form), 429, {"Retry-After": str(delayed.seconds)}
         except accounts.AccountError as error:
             form.password.errors.append(str(error))
         else:
-            login_user(user, remember=form.remember.data)
+            sessions.sign_in_browser(user, method="password", remember=form.remember.data, now=now)
             return redirect(_safe_next(request.args.get("next")) or home_for(user))
     return render_template("accounts/signin.html", form=form), 422 if form.errors else 200
 
 
 @bp.route("/signout", methods=["POST"])
 def signout():
-    logout_user()
+    if current_user.is_authenticated:
+        sessions.sign_out_browser(current_user, now=utcnow())
     flash(_("You are signed out."), "success")
     return redirect(url_for("accounts.signin"))
 
@@ -166,15 +195,17 @@ def request_reset():
 @bp.route("/reset/<token>", methods=["GET", "POST"])
 @limiter.limit("10 per hour", methods=["POST"])
 def reset(token):
+    now = utcnow()
     form = NewPasswordForm()
-    if form.validate_on_submit():
-        try:
-            accounts.reset_password(token, form.password.data, now=utcnow())
-        except accounts.AccountError as error:
-            flash(str(error), "error")
-            return redirect(url_for("accounts.request_reset"))
-        flash(_("Your password is changed. Sign in with the new one."), "success")
-        return redirect(url_for("accounts.signin"))
+    try:
+        accounts.check_token(token, AccountToken.RESET_PASSWORD, now=now)
+        if form.validate_on_submit():
+            accounts.reset_password(token, form.password.data, now=now)
+            flash(_("Your password is changed and every device was signed out. Sign in with the new one."),
+                  "success")
+            return redirect(url_for("accounts.signin"))
+    except accounts.AccountError as error:
+        return render_template("accounts/link_invalid.html", reason=str(error)), 404
     return render_template("accounts/reset.html", form=form), 422 if form.errors else 200
 
 
@@ -234,5 +265,44 @@ def google_callback():
         current_app.logger.warning("Google sign-in failed: %s", error)
         flash(_("Google sign-in did not complete. Please try again."), "error")
         return redirect(url_for("accounts.signin"))
-    login_user(user)
+    sessions.sign_in_browser(user, method="google", now=utcnow())
     return redirect(url_for("accounts.welcome") if created else home_for(user))
+
+
+@bp.route("/account")
+@login_required
+def account():
+    return render_template("accounts/account.html", form=ChangePasswordForm())
+
+
+@bp.route("/account/password", methods=["POST"])
+@login_required
+@limiter.limit("10 per hour")
+def change_password():
+    """Change the password (the current one is asked); the person's other sessions end."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            ended = accounts.change_password(current_user, form.current_password.data, form.password.data,
+                                             now=utcnow())
+        except accounts.AccountError as error:
+            form.current_password.errors.append(str(error))
+        else:
+            flash(ngettext("Your password is changed. %(num)d other session was signed out.",
+                           "Your password is changed. %(num)d other sessions were signed out.", ended), "success")
+            return redirect(url_for("accounts.account"))
+    return render_template("accounts/account.html", form=form), 422
+
+
+@bp.route("/account/sign-out-everywhere", methods=["GET", "POST"])
+@login_required
+def sign_out_everywhere():
+    """After a confirmation: end every session of the person, this one included."""
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        now = utcnow()
+        accounts.sign_out_everywhere(current_user, now=now)
+        sessions.sign_out_browser(current_user, now=now)
+        flash(_("You are signed out on every device."), "success")
+        return redirect(url_for("accounts.signin"))
+    return render_template("accounts/sign_out_everywhere.html", form=form)

@@ -1,9 +1,10 @@
 """Workspace home, members page and invitation acceptance."""
 from flask import abort, current_app, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user
+from flask_login import current_user
 
 from helpdesk.accounts import services as accounts
+from helpdesk.accounts import sessions
 from helpdesk.accounts.forms import InvitationSignUpForm
 from helpdesk.core.clock import utcnow
 from helpdesk.core.mailer import send_email
@@ -139,7 +140,8 @@ def accept(token):
     try:
         invitation = workspaces.find_invitation(token, now=now)
     except workspaces.WorkspaceError as error:
-        return render_template("errors/error.html", code=404, message=str(error)), 404
+        # Used, withdrawn or expired: say so, and how to go on (sign in, or ask for a new one).
+        return render_template("workspaces/accept.html", invitation=None, reason=str(error)), 404
     existing = accounts.find_user(invitation.email)
     form = ConfirmForm() if current_user.is_authenticated or existing else InvitationSignUpForm()
     if form.validate_on_submit():
@@ -159,7 +161,7 @@ def accept(token):
         else:
             if not current_user.is_authenticated:
                 accounts.record_sign_in(user, now=now, method="invitation")
-                login_user(user)
+                sessions.sign_in_browser(user, method="invitation", now=now)
             flash(_("Welcome to %(workspace)s!", workspace=invitation.workspace.name), "success")
             return redirect(url_for("workspace.home", workspace_slug=invitation.workspace.slug))
     return render_template("workspaces/accept.html", invitation=invitation, form=form, existing=existing,
