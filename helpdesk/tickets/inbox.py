@@ -5,11 +5,12 @@ page is fetched with "after this row" (keyset) rather than OFFSET, so page 1
 and page 10,000 cost the same. Counts stop at `COUNT_CAP` ("1000+").
 """
 import operator
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from functools import reduce
 
-from peewee import JOIN, SQL, Tuple, fn
+from peewee import JOIN, SQL, Tuple
 
 from helpdesk.accounts.models import User
 from helpdesk.customers.models import Customer
@@ -152,14 +153,27 @@ def _all_page(workspace, sort, cursor):
     return _page(_ordered(query, sort).limit(PAGE_SIZE + 1), sort)
 
 
-def search_page(workspace, query_text, *, cursor=None):
-    """Tickets matching the search box, newest first."""
+TICKET_NUMBER = re.compile(r"\s*#?(\d{1,9})\s*")
+
+
+def numbered_ticket(workspace, query_text):
+    """The ticket whose number the search box holds ("#12" or "12"), or None."""
+    match = TICKET_NUMBER.fullmatch(query_text)
+    if match is None:
+        return None
+    return _listing().where(Ticket.workspace == workspace, Ticket.number == int(match.group(1))).first()
+
+
+def search_page(workspace, query_text, *, cursor=None, numbered=None):
+    """Tickets matching the search box, newest first; the `numbered_ticket` comes first, on the first page."""
     before = int(cursor) if cursor and cursor.isdigit() else None
-    ids = search.search_ticket_ids(workspace.id, query_text, before_id=before, limit=PAGE_SIZE + 1)
-    if not ids:
-        return Page([], None, {})
-    rows = _listing().where(Ticket.workspace == workspace, Ticket.id.in_(ids)).order_by(Ticket.id.desc())
-    return _page(rows, "newest")
+    ids = search.search_ticket_ids(workspace.id, query_text, before_id=before, limit=PAGE_SIZE + 2)
+    ids = [i for i in ids if numbered is None or i != numbered.id][:PAGE_SIZE + 1]  # listed once
+    rows = list(_listing().where(Ticket.workspace == workspace, Ticket.id.in_(ids)).order_by(Ticket.id.desc())
+                ) if ids else []
+    if numbered is not None and not cursor:
+        rows.insert(0, numbered)
+    return _page(rows, "newest") if rows else Page([], None, {})
 
 
 def view_counts(workspace, user_id):

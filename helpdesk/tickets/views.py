@@ -51,7 +51,10 @@ def inbox_view():
     args = request.args
     view, sort, tag, query = args.get("view", "open"), args.get("sort", "newest"), args.get("tag"), args.get("q", "")
     if query.strip():
-        page = inbox.search_page(g.workspace, query, cursor=args.get("after"))
+        numbered = inbox.numbered_ticket(g.workspace, query)
+        if numbered is not None and query.strip().startswith("#"):  # "#12" opens ticket 12
+            return redirect(url_for("workspace.tickets.ticket_view", number=numbered.number))
+        page = inbox.search_page(g.workspace, query, cursor=args.get("after"), numbered=numbered)
     else:
         try:
             page = inbox.inbox_page(g.workspace, current_user.id, view=view, sort=sort, cursor=args.get("after"),
@@ -214,7 +217,11 @@ def properties(number):
         fresh = PropertiesForm(status=context["ticket"].status, priority=context["ticket"].priority,
                                assignee=str(context["ticket"].assignee_id or ""), tags=", ".join(context["tags"]))
         fresh.assignee.choices = form.assignee.choices
-        return render_template("tickets/_sidebar.html", properties=fresh, error=error, saved=not error, **context)
+        response = make_response(render_template("tickets/_sidebar.html", properties=fresh, error=error,
+                                                  saved=not error, **context))
+        if not error:
+            response.headers["HX-Trigger"] = "ticket-changed"  # the conversation's timeline reloads itself
+        return response
     flash(error or _("Ticket updated."), "error" if error else "success")
     return redirect(url_for("workspace.tickets.ticket_view", number=number))
 

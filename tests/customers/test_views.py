@@ -79,3 +79,12 @@ def test_customer_cannot_be_saved_without_email_or_phone(client, desk):
     post(client, f"/w/{desk.slug}/customers/{customer.id}/edit", {"name": "Me", "email": "", "phone": "123",
                                                                   "notes": ""})
     assert (Customer.get_by_id(customer.id).email, Customer.get_by_id(customer.id).phone) == (None, "123")
+
+
+def test_back_to_a_pushed_search_url_gets_the_whole_page(client, desk):
+    make_customer(desk, email="ann@a.example", name="Ann Archer")
+    partial = client.get(f"/w/{desk.slug}/customers/?q=ann", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert partial.lstrip().startswith('<div id="customer-list">')
+    restored = client.get(f"/w/{desk.slug}/customers/?q=ann", headers={
+        "HX-Request": "true", "HX-History-Restore-Request": "true"}).get_data(as_text=True)
+    assert restored.lstrip().startswith("<!doctype html>") and "Ann Archer" in restored

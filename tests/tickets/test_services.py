@@ -264,3 +264,14 @@ def test_new_ticket_count_counts_only_tickets_new_to_the_view(workspace, agent):
     assert counts == {"open": 3, "mine": 1, "unassigned": 2, "solved": 0, "closed": 0, "all": 3}
     assert new_ticket_count(workspace, agent.id, newest, tag="vip") == 1
     assert new_ticket_count(workspace, agent.id, newest, tag="absent") == 0
+
+
+def test_a_number_search_lists_that_ticket_first_then_each_text_match_once(workspace, agent):
+    made = [make_ticket(workspace, subject=f"Order {n}", body="Reference 7 again") for n in range(1, 41)]
+    seventh = made[6]
+    pages = [search_page(workspace, "7", numbered=seventh)]
+    while pages[-1].next_cursor:
+        pages.append(search_page(workspace, "7", cursor=pages[-1].next_cursor, numbered=seventh))
+    numbers = [t.number for page in pages for t in page.tickets]
+    assert numbers == [7] + [n for n in range(40, 0, -1) if n != 7]
+    assert len(pages) == 2 and len(pages[0].tickets) == 25

@@ -378,3 +378,28 @@ def test_history_and_sidebar_show_values_in_words_not_as_stored(client, desk):
     assert f'#{emailed.number} By mail</a> <span class="badge status-open">Open</span>' in page
     assert "opened the ticket (Phone / manual)" in page
     assert "opened the ticket (Email)" in client.get(url(workspace, str(emailed.number))).get_data(as_text=True)
+
+
+def test_searching_hash_number_opens_that_ticket(client, desk):
+    workspace, _, first, second = desk
+    response = client.get(url(workspace, f"?q=%23{second.number}"))
+    assert response.status_code == 302 and response.location.endswith(url(workspace, str(second.number)))
+    assert "No ticket matches “#99”" in client.get(url(workspace, "?q=%2399")).get_data(as_text=True)
+
+
+def test_searching_a_number_lists_that_ticket_first(client, desk):
+    workspace, _, first, second = desk
+    make_ticket(workspace, subject="Order 2 never came")
+    page = client.get(url(workspace, f"?q={second.number}")).get_data(as_text=True)
+    assert page.index("#2 Invoice question") < page.index("#3 Order 2 never came")
+
+
+def test_in_place_change_tells_the_timeline_to_reload(client, desk):
+    workspace, _, first, _ = desk
+    page = client.get(url(workspace, str(first.number))).get_data(as_text=True)
+    timeline = re.search(r'<div id="timeline"[^>]*>', page).group(0)
+    assert 'hx-trigger="ticket-changed from:body"' in timeline and 'hx-select="#timeline"' in timeline
+    assert f'hx-get="{url(workspace, str(first.number))}"' in timeline
+    response = client.post(url(workspace, f"{first.number}/properties"), headers={"HX-Request": "true"}, data={
+        "csrf_token": csrf_token(client), "status": "pending", "priority": "normal", "assignee": "", "tags": ""})
+    assert response.headers["HX-Trigger"] == "ticket-changed"
