@@ -11,7 +11,6 @@ import secrets
 
 import boto3
 import pytest
-from moto.server import ThreadedMotoServer
 
 from tests.servers import HOST, free_port
 
@@ -25,9 +24,12 @@ class S3Server:
     def __init__(self):
         self.port = free_port()
         self.endpoint_url = f"http://{HOST}:{self.port}"
-        self._server = ThreadedMotoServer(ip_address=HOST, port=self.port, verbose=False)
+        self._server = None
 
     def start(self):
+        from moto.server import ThreadedMotoServer  # most of a second to import: only for runs that use it
+
+        self._server = ThreadedMotoServer(ip_address=HOST, port=self.port, verbose=False)
         self._server.start()
 
     def stop(self):

@@ -41,7 +41,7 @@ def backend(app=None):
 
 def _make_backend(config):
     if config.get("STORAGE_URL"):
-        from helpdesk.core.storage.s3 import S3Storage
+        from helpdesk.core.storage.s3 import S3Storage  # boto3 is slow to import: only when used
 
         return S3Storage(config["STORAGE_URL"], endpoint_url=config.get("S3_ENDPOINT_URL"),
                          access_key_id=config.get("S3_ACCESS_KEY_ID"),
