@@ -67,12 +67,14 @@ def _register_blueprints(app):
 
 def _register_hooks(app):
     from helpdesk import errors
+    from helpdesk.core import timefmt
     from helpdesk.core.security import add_security_headers
     from helpdesk.workspaces.services import memberships_of
 
     https = app.config["BASE_URL"].startswith("https://")
     app.after_request(lambda response: add_security_headers(response, https=https))
     errors.register(app)
+    timefmt.register(app)
 
     @app.context_processor
     def navigation():

@@ -79,11 +79,13 @@ def new_page(browser, live_server):
     """Open a fresh browser context (its own cookies) at laptop width."""
     contexts = []
 
-    def open_page():
+    def open_page(expected_errors=()):
+        """`expected_errors`: patterns of console errors the test provokes on purpose (a failing request)."""
         context = browser.new_context(viewport={"width": 1280, "height": 800}, base_url=live_server)
         contexts.append(context)
         page = context.new_page()
-        page.on("console", lambda message: message.type == "error" and ERRORS.append(
+        page.on("console", lambda message: message.type == "error" and not any(
+            re.search(pattern, message.text) for pattern in expected_errors) and ERRORS.append(
             f"{message.text} at {message.location.get('url')}:{message.location.get('lineNumber')}"))
         return page
 

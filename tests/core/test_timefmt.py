@@ -1,0 +1,31 @@
+"""Times are shown one way, on the server, with their zone named."""
+from datetime import datetime, timedelta, timezone
+
+from flask import render_template_string
+
+
+def test_a_stored_time_renders_as_one_time_element_naming_its_zone(app):
+    stored = datetime(2026, 3, 4, 9, 5)  # naive UTC, as the database holds it
+    with app.test_request_context():
+        html = render_template_string("{{ t|datetime }} / {{ t|date }} / {{ none|datetime }}.", t=stored, none=None)
+    assert html == ('<time datetime="2026-03-04T09:05:00Z">4 Mar 2026, 09:05 UTC</time> / '
+                    '<time datetime="2026-03-04T09:05:00Z">4 Mar 2026</time> / .')
+
+
+def test_an_aware_time_is_shown_in_utc_too(app):
+    aware = datetime(2026, 3, 4, 11, 5, tzinfo=timezone(timedelta(hours=2)))
+    with app.test_request_context():
+        html = render_template_string("{{ t|datetime }}", t=aware)
+    assert html == '<time datetime="2026-03-04T09:05:00Z">4 Mar 2026, 09:05 UTC</time>'
+
+
+def test_the_inbox_and_the_ticket_page_use_that_format(client):
+    from tests.conftest import sign_in
+    from tests.factories import make_ticket, make_workspace
+
+    workspace = make_workspace(name="Acme")
+    ticket = make_ticket(workspace, subject="Printer jam", now=datetime(2026, 3, 4, 9, 5))
+    sign_in(client, workspace.membership_set.get().user)
+    for url in (f"/w/{workspace.slug}/tickets/", f"/w/{workspace.slug}/tickets/{ticket.number}"):
+        html = client.get(url).get_data(as_text=True)
+        assert '<time datetime="2026-03-04T09:05:00Z">4 Mar 2026, 09:05 UTC</time>' in html, url
