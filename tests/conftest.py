@@ -17,7 +17,8 @@ from helpdesk.cli import migration_runner
 from helpdesk.extensions import db, limiter
 from helpdesk.jobs import queue
 from helpdesk.models import all_models
-from tests.factories import DEFAULT_PASSWORD
+from tests.browser import browser, live_server, new_page, server_url, shots  # noqa: F401  (fixtures)
+from tests.factories import DEFAULT_PASSWORD, add_dovecot_mailbox
 from tests.s3_server import s3_server, suite_storage_settings, use_storage  # noqa: F401  (fixtures)
 from tests.servers import dovecot, imap_account, smtp_server  # noqa: F401  (fixtures)
 
@@ -131,3 +132,12 @@ def sign_in(client, user, password=DEFAULT_PASSWORD):
 def post(client, url, data=None, **kwargs):
     """POST a form with the session's CSRF token."""
     return client.post(url, data={"csrf_token": csrf_token(client), **(data or {})}, **kwargs)
+
+
+@pytest.fixture
+def connect_mailbox(app, dovecot, imap_account, smtp_server):
+    """`connect_mailbox(workspace)`: the workspace gets a mailbox whose replies reach `smtp_server`."""
+    def connect(workspace):
+        with app.app_context():
+            return add_dovecot_mailbox(workspace, dovecot, imap_account, smtp_server)
+    return connect

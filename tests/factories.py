@@ -5,6 +5,7 @@ from email.utils import formatdate, make_msgid
 
 from helpdesk.accounts.services import create_user
 from helpdesk.core.clock import utcnow
+from helpdesk.mail.services import add_mailbox
 from helpdesk.workspaces.models import Membership, Role
 from helpdesk.workspaces.services import create_workspace
 
@@ -64,3 +65,15 @@ def customer_mail(subject="Printer broken", body="It jams on every page.\n", sen
             message.get_payload()[1].add_related(inline_png, maintype="image", subtype="png",
                                                  cid="<logo@client.example>", filename="logo.png")
     return message
+
+
+def add_dovecot_mailbox(workspace, dovecot, account, smtp_server=None, **overrides):
+    """A mailbox of `workspace` on the test Dovecot (plain IMAP) and, when given, the test SMTP server."""
+    data = {
+        "address": account.email, "imap_host": dovecot.host, "imap_port": dovecot.port, "imap_security": "none",
+        "imap_username": account.email, "imap_password": account.password, "imap_folder": "INBOX",
+        "smtp_host": smtp_server.host if smtp_server else "127.0.0.1",
+        "smtp_port": smtp_server.port if smtp_server else 1, "smtp_security": "none",
+        **overrides,
+    }
+    return add_mailbox(workspace, workspace.membership_set.get(), data, now=utcnow())

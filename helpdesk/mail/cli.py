@@ -1,4 +1,5 @@
-"""`flask mail parse FILE...` (one JSON object per file, never fails) and `flask mail fetch [--mailbox ID]`."""
+"""`flask mail parse FILE...` (one JSON object per file, never fails) and
+`flask mail fetch [--mailbox ID] [--take-over]`."""
 import json
 
 import click
@@ -26,8 +27,15 @@ def parse_command(files):
 
 @mail_cli.command("fetch")
 @click.option("--mailbox", "mailbox_id", type=int, help="Only this mailbox (id); default: every mailbox.")
-def fetch_command(mailbox_id):
-    """Fetch now, here (not through the queue); prints one line per mailbox."""
+@click.option("--take-over", is_flag=True,
+              help="Run even when another fetch holds the mailbox's lease (its process is gone, on another host).")
+def fetch_command(mailbox_id, take_over):
+    """Fetch now, here (not through the queue); prints one line per mailbox.
+
+    A lease held by a process of this host that no longer exists is taken over
+    without asking; one held from another host runs out after 10 minutes, or
+    now with --take-over.
+    """
     from helpdesk.mail.jobs import fetch_mailbox
     from helpdesk.mail.models import Mailbox
     from helpdesk.workspaces.models import Workspace
@@ -42,9 +50,10 @@ def fetch_command(mailbox_id):
             click.echo("no mailboxes")
         failed = False
         for found in ids:
-            summary = fetch_mailbox(found)
+            summary = fetch_mailbox(found, take_over=take_over)
             failed |= bool(summary["error"])
             state = f"error: {summary['error']}" if summary["error"] else "ok"
+            took_over = f", took over the lease of {summary['took_over']}" if summary["took_over"] else ""
             click.echo(f"mailbox {found}: {summary['stored']} stored, {summary['processed']} processed"
-                       f"{', more waiting' if summary['more'] else ''} ({state})")
+                       f"{', more waiting' if summary['more'] else ''}{took_over} ({state})")
     raise SystemExit(1 if failed else 0)

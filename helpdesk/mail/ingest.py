@@ -15,13 +15,12 @@ unique index decides races); later copies are recorded as duplicates of it, so a
 mail sent To one mailbox and Cc another makes one ticket.
 
 What happens to each message is written on its row in plain words (`decision`):
-which rule threaded it, or why it was skipped.
+which rule threaded it (`threads.find_thread`, R23), or why it was skipped.
+Every value taken from the message is cleaned of control characters first
+(`cleaning`): anyone can send a Subject that decodes to a NUL. A message that
+still cannot be stored or processed is kept, failed, with its error, and the
+fetch goes on to the next one.
 
-- Threading (R23): In-Reply-To, then References, against the Message-IDs of
-  the workspace's messages; then the `[#N]` subject token. A match whose sender
-  is not on the ticket *and* whose subject no longer matches it opens a new
-  ticket instead of hijacking the old one; a closed ticket is never reopened by
-  mail (a new ticket is opened), a solved or pending one is.
 - Automated mail (R27): auto-replies, bounces, mailing-list and bulk mail (as
   flagged by the parser), mail from the workspace's own mailboxes (loops) and
   blocked senders are stored and recorded as skipped: no ticket, no reopening,
@@ -35,7 +34,7 @@ import logging
 import re
 from datetime import timedelta
 
-from peewee import IntegrityError
+from peewee import DatabaseError, IntegrityError
 
 from helpdesk.accounts.models import User
 from helpdesk.core import storage
@@ -44,23 +43,21 @@ from helpdesk.core.sanitize import REMOTE_IMAGE_ALT, sanitize_html
 from helpdesk.core.urls import external_url
 from helpdesk.customers.services import find_or_create_customer
 from helpdesk.extensions import db
+from helpdesk.mail.cleaning import clean_header, clean_parsed, clean_text
 from helpdesk.mail.models import (
     DUPLICATE_DECISION,
     NO_SENDER_DECISION,
+    STORE_FAILED_DECISION,
     InboundEmail,
     InboundStatus,
-    Mailbox,
 )
 from helpdesk.mail.parse import decode_header_value, parse_email
+from helpdesk.mail.threads import find_thread
 from helpdesk.tickets import services as tickets
-from helpdesk.tickets.models import Channel, Message, Status, Ticket
+from helpdesk.tickets.models import Channel
 from helpdesk.workspaces.models import Workspace
 
 log = logging.getLogger(__name__)
-
-TOKEN = re.compile(r"\[#(\d{1,9})\]")
-SUBJECT_PREFIX = re.compile(r"^\s*((re|fw|fwd|aw|wg|sv|vs|antw|tr|rv|ref)\s*(\[\d+\]|\(\d+\))?\s*[:：]\s*)+", re.I)
-MAX_REFERENCES = 50
 # One notification per ticket in this window, whatever the number of replies (R27).
 NOTIFY_WINDOW = timedelta(minutes=5)
 
@@ -92,8 +89,8 @@ def envelope(raw):
              body.replace(b"\r\n", b"\n").rstrip()]
     fingerprint = hashlib.sha256(b"\0".join(parts)).hexdigest()
     def text(value, limit):
-        return decode_header_value(value.decode("latin-1"))[:limit] if value else ""
-    match = re.search(r"<([^<>\s]+)>", message_id.decode("latin-1")) if message_id else None
+        return clean_header(decode_header_value(value.decode("latin-1")))[:limit] if value else ""
+    match = re.search(r"<([^<>\s]+)>", clean_header(message_id.decode("latin-1"))) if message_id else None
     return (f"<{match.group(1)}>"[:998] if match else None), fingerprint, text(_header(block, "from"), 254), \
         text(_header(block, "subject"), 300)
 
@@ -102,8 +99,11 @@ def store_inbound(workspace_id, mailbox_id, uidvalidity, uid, raw, *, now):
     """Keep one fetched message (raw bytes, then its row); returns (row, created).
 
     The same mailbox + UIDVALIDITY + UID stored twice gives back the first row
-    (the unique index decides: no look-up first, as a fetch only asks for UIDs
-    past the mailbox's position, which moves past `uid` in the same transaction).
+    (the unique index decides: no look-up first). One statement: the fetch
+    moves the mailbox's position once per batch, and a run killed before that
+    fetches the batch again, finding its rows stored. A row the database
+    refuses still keeps the message: a bare row (no header values), failed with
+    the error, that an admin can retry; the fetch goes on.
     """
     message_id, fingerprint, from_address, subject = envelope(raw)
     key = storage.save(workspace_id, f"{uidvalidity or 0}-{uid or 0}.eml", raw)
@@ -112,25 +112,32 @@ def store_inbound(workspace_id, mailbox_id, uidvalidity, uid, raw, *, now):
               "from_address": from_address, "subject": subject, "created_at": now,
               "status": InboundStatus.PENDING, "attempts": 0, "force": False, "decision": ""}
     try:
-        with db.database.atomic():
-            row_id = InboundEmail.insert(values).execute()
-            if mailbox_id is not None and uid is not None:
-                (Mailbox.update(last_uid=uid)
-                 .where(Mailbox.id == mailbox_id, Mailbox.uidvalidity == uidvalidity, Mailbox.last_uid < uid)
-                 .execute())
-    except IntegrityError:
-        # Stored a moment ago by another run, or the mailbox was removed meanwhile (its FK fails).
-        existing = _stored_id(mailbox_id, uidvalidity, uid)
-        if existing is None:
-            raise
-        return InboundEmail.get_by_id(existing), False
-    return InboundEmail(id=row_id, **values), True
+        return _insert(values), True
+    except DatabaseError as failure:
+        # Stored a moment ago by another run (the unique index), or refused: the mailbox was removed
+        # meanwhile (its FK fails, and fails again below), or a value of the message did not fit.
+        existing = _stored_id(mailbox_id, uidvalidity, uid) if isinstance(failure, IntegrityError) else None
+        if existing is not None:
+            return InboundEmail.get_by_id(existing), False
+        log.exception("storing message %s of mailbox %s failed; kept as failed", uid, mailbox_id)
+        values.update(email_message_id=None, from_address="", subject="", status=InboundStatus.FAILED,
+                      decision=STORE_FAILED_DECISION, error=_error_text(failure))
+        return _insert(values), True
+
+
+def _insert(values):
+    with db.database.atomic():  # a savepoint inside a caller's transaction, which a refused row leaves usable
+        return InboundEmail(id=InboundEmail.insert(values).execute(), **values)
 
 
 def _stored_id(mailbox_id, uidvalidity, uid):
     return (InboundEmail.select(InboundEmail.id)
             .where(InboundEmail.mailbox == mailbox_id, InboundEmail.uidvalidity == uidvalidity,
                    InboundEmail.uid == uid).scalar())
+
+
+def _error_text(failure):
+    return clean_text(f"{type(failure).__name__}: {failure}")
 
 
 # --- processing ---------------------------------------------------------------
@@ -144,49 +151,53 @@ class _Outcome:
         self.notify, self.error = notify, error  # notify: the Message to tell the assignee about
 
 
+class _Duplicate(Exception):
+    """The message's fingerprint belongs to another row: this one is a copy (its transaction is rolled back)."""
+
+
 # The columns processing reads: a narrow select is much cheaper than the whole row.
 _PROCESS_FIELDS = ("id", "workspace", "status", "raw_key", "fingerprint", "owns_fingerprint", "force", "attempts",
                    "ticket", "message", "from_address", "subject", "email_message_id", "decision", "error")
 
 
 def process_inbound(inbound_id, *, now):
-    """Process one stored message (see the module docstring); returns the row, or None when it is gone.
-
-    A row that is not pending (done, or taken by a concurrent run) is left as it is.
-    """
+    """Process one stored message by id (see `process_stored`); returns the row, or None when it is gone."""
     fields = [InboundEmail._meta.fields[name] for name in _PROCESS_FIELDS]
     row = InboundEmail.select(*fields).where(InboundEmail.id == inbound_id).first()
-    if row is None or row.status != InboundStatus.PENDING:
+    return row if row is None else process_stored(row, now=now)
+
+
+def process_stored(row, *, now, raw=None):
+    """Process a stored row, as read or as `store_inbound` returned it (`raw`: its bytes, when at hand).
+
+    One transaction: claim the row (pending -> attempted, and the message's
+    fingerprint), decide, write the outcome. A copy of a message already
+    processed, or a failure, rolls it all back and records that instead, in a
+    second transaction; a kill leaves the row pending. A row that is not pending
+    (done, or taken by a concurrent run) is left as it is. Returns the row.
+    """
+    if row.status != InboundStatus.PENDING:
         return row
-    parsed, error = None, None
+    parsed, error = _read(row, raw)
+    as_stored = dict(row.__data__)  # what a rollback brings the row back to
     try:
-        parsed = parse_email(storage.read(row.raw_key))
-    except FileNotFoundError:
-        error = "The raw message is missing from storage."
-    except Exception as failure:  # noqa: BLE001 - any parser failure is shown to admins, never lost
-        error = f"{type(failure).__name__}: {failure}"
-    with db.database.atomic():
-        # The claim: only one run moves the row out of pending (the others stop here), and the first
-        # copy of a message in the workspace takes its fingerprint (a unique index decides).
-        claimed, owner = _claim(row)
-        if not claimed:
-            return InboundEmail.get_or_none(InboundEmail.id == inbound_id)
-        row.attempts += 1
-        if parsed is None:
-            outcome = _Outcome(InboundStatus.FAILED, "could not be read", error=error)
-        elif owner is not None:
-            where = f" (ticket #{owner.ticket.number})" if owner.ticket_id else ""
-            outcome = _Outcome(InboundStatus.SKIPPED, f"{DUPLICATE_DECISION} of message {owner.id}{where}",
-                               ticket=owner.ticket if owner.ticket_id else None)
-        else:
-            try:
-                with db.database.atomic():  # a savepoint: a failure undoes the ticket work, not the claim
-                    outcome = _decide(row, parsed, now)
-            except Exception as failure:  # noqa: BLE001 - kept, shown to admins with a retry button (R26)
-                log.exception("processing inbound message %s failed", row.id)
-                outcome = _Outcome(InboundStatus.FAILED, "could not be processed",
-                                   error=f"{type(failure).__name__}: {failure}")
-        _finish(row, outcome, parsed, now)
+        with db.database.atomic():
+            if not _claim(row, own=True):
+                return InboundEmail.get_or_none(InboundEmail.id == row.id)
+            if parsed is None:
+                outcome = _Outcome(InboundStatus.FAILED, "could not be read", error=error)
+            else:
+                outcome = _decide(row, parsed, now)
+            _finish(row, outcome, parsed, now)
+    except _Duplicate:
+        row.__data__.update(as_stored)
+        outcome = _record_apart(row, parsed, now, None)
+    except Exception as failure:  # noqa: BLE001 - kept, shown to admins with a retry button (R26)
+        log.exception("processing inbound message %s failed", row.id)
+        row.__data__.update(as_stored)
+        outcome = _record_apart(row, parsed, now, failure)
+    if outcome is None:
+        return InboundEmail.get_or_none(InboundEmail.id == row.id)
     if outcome.notify is not None:
         try:
             _notify_assignee(outcome.ticket, outcome.notify, parsed, now)
@@ -195,22 +206,54 @@ def process_inbound(inbound_id, *, now):
     return row
 
 
-def _claim(row):
-    """(claimed, owner): claimed is False when another run took the row; owner is the row that
-    owns this message's fingerprint when it is not this one (a duplicate)."""
-    pending = (InboundEmail.id == row.id) & (InboundEmail.status == InboundStatus.PENDING)
+def _read(row, raw):
+    """(parsed and cleaned message, None) or (None, why it cannot be read)."""
     try:
-        with db.database.atomic():  # a savepoint: PostgreSQL's transaction survives the unique violation
-            claimed = (InboundEmail.update(attempts=InboundEmail.attempts + 1, owns_fingerprint=row.fingerprint)
-                       .where(pending).execute())
+        return clean_parsed(parse_email(raw if raw is not None else storage.read(row.raw_key))), None
+    except FileNotFoundError:
+        return None, "The raw message is missing from storage."
+    except Exception as failure:  # noqa: BLE001 - any parser failure is shown to admins, never lost
+        return None, _error_text(failure)
+
+
+def _claim(row, own):
+    """Move the row out of pending (False: another run took it); `own` also takes the message's fingerprint,
+    which raises `_Duplicate` when another row of the workspace has it (a unique index decides races)."""
+    values = {InboundEmail.attempts: InboundEmail.attempts + 1}
+    if own:
+        values[InboundEmail.owns_fingerprint] = row.fingerprint
+    try:
+        claimed = (InboundEmail.update(values)
+                   .where(InboundEmail.id == row.id, InboundEmail.status == InboundStatus.PENDING).execute())
+    except IntegrityError as conflict:
+        raise _Duplicate() from conflict
+    row.attempts += 1
+    if own:
         row.owns_fingerprint = row.fingerprint
-        return bool(claimed), None
-    except IntegrityError:
-        claimed = InboundEmail.update(attempts=InboundEmail.attempts + 1).where(pending).execute()
-        owner = (InboundEmail.select()
-                 .where(InboundEmail.workspace == row.workspace_id, InboundEmail.owns_fingerprint == row.fingerprint)
-                 .first())
-        return bool(claimed), owner
+    return bool(claimed)
+
+
+def _record_apart(row, parsed, now, failure):
+    """After a rollback: record the row as a duplicate (no `failure`) or as failed. None: another run took it.
+
+    A failed row keeps the values it was stored with (one of the message's
+    may be what the database refused) and does not own the fingerprint.
+    """
+    with db.database.atomic():
+        if not _claim(row, own=False):
+            return None
+        owner = None if failure else (InboundEmail.select()
+                                      .where(InboundEmail.workspace == row.workspace_id,
+                                             InboundEmail.owns_fingerprint == row.fingerprint).first())
+        if owner is not None:
+            where = f" (ticket #{owner.ticket.number})" if owner.ticket_id else ""
+            outcome = _Outcome(InboundStatus.SKIPPED, f"{DUPLICATE_DECISION} of message {owner.id}{where}",
+                               ticket=owner.ticket if owner.ticket_id else None)
+        else:
+            error = _error_text(failure) if failure else "Its first copy was removed meanwhile: retry it."
+            outcome = _Outcome(InboundStatus.FAILED, "could not be processed", error=error)
+        _finish(row, outcome, parsed if owner is not None else None, now)
+    return outcome
 
 
 def _finish(row, outcome, parsed, now):
@@ -294,67 +337,6 @@ def _skip_reason(workspace_id, sender, automated):
     return f"blocked sender ({found[1]})"
 
 
-def normalized_subject(subject):
-    """A subject without Re:/Fwd: prefixes, [#N] tokens, case and spacing: for comparing."""
-    subject = TOKEN.sub(" ", subject or "")
-    previous = None
-    while previous != subject:
-        previous, subject = subject, SUBJECT_PREFIX.sub("", subject)
-    return re.sub(r"\s+", " ", subject).strip().casefold()
-
-
-def _sender_on_ticket(ticket, customer):
-    return ticket.customer_id == customer.id or Message.select().where(
-        Message.ticket == ticket, Message.customer == customer).exists()
-
-
-def _may_thread(ticket, customer, parsed):
-    """Not a hijack: the sender is on the ticket, or the subject still matches it."""
-    return _sender_on_ticket(ticket, customer) or normalized_subject(parsed.subject) == normalized_subject(ticket.subject)
-
-
-def find_thread(workspace_id, parsed, customer):
-    """(ticket or None, decision) for a message: In-Reply-To, References, then the [#N] token (R23)."""
-    rejected = None
-    references = []
-    for reference in [parsed.in_reply_to, *reversed(parsed.references or [])]:
-        if reference and reference not in references:
-            references.append(reference[:998])
-    references = references[:MAX_REFERENCES]
-    if references:
-        found = list(Message.select(Message.ticket, Message.email_message_id)
-                     .where(Message.workspace == workspace_id, Message.email_message_id.in_(references))
-                     .order_by(Message.id.desc()).limit(MAX_REFERENCES).tuples())
-        if found:
-            # The most specific reference wins: In-Reply-To first, then the latest References.
-            by_id = {message_id: ticket_id for ticket_id, message_id in reversed(found)}
-            reference = next(r for r in references if r in by_id)
-            ticket = Ticket.get_by_id(by_id[reference])
-            rule = "In-Reply-To" if reference == parsed.in_reply_to else "References"
-            verdict = _verdict(ticket, customer, parsed, f"{rule} matched #{ticket.number}")
-            if verdict[0] is not None:
-                return verdict
-            rejected = verdict[1]
-    for token in TOKEN.findall(parsed.subject or ""):
-        ticket = Ticket.of(workspace_id).where(Ticket.number == int(token)).first()
-        if ticket is None:
-            continue
-        verdict = _verdict(ticket, customer, parsed, f"subject token matched #{ticket.number}")
-        if verdict[0] is not None:
-            return verdict
-        rejected = rejected or verdict[1]
-    return None, rejected or "new ticket: no match"
-
-
-def _verdict(ticket, customer, parsed, rule):
-    if ticket.status == Status.CLOSED:
-        return None, f"new ticket: {rule}, but #{ticket.number} is closed"
-    if not _may_thread(ticket, customer, parsed):
-        return None, (f"new ticket: {rule}, but the sender is not on #{ticket.number} "
-                      "and the subject no longer matches")
-    return ticket, rule
-
-
 _BLOCKED_IMG = re.compile(r"<img\b([^>]*)>")
 _ATTRIBUTE = re.compile(r'([^\s="]+)(?:="([^"]*)")?')
 
@@ -396,7 +378,7 @@ def _notify_assignee(ticket, message, parsed, now):
         return
     workspace = Workspace.get_by_id(ticket.workspace_id)
     InboundEmail.update(notified_at=now).where(InboundEmail.message == message.id).execute()
-    sender = re.sub(r"[\x00-\x1f\x7f]+", " ", parsed.from_name or parsed.from_email)[:100]
+    sender = (parsed.from_name or parsed.from_email)[:100]  # cleaned of control characters (`clean_parsed`)
     send_email(assignee.email, f"[#{ticket.number}] {sender} replied: {ticket.subject}",
                "ticket_customer_reply", assignee=assignee, ticket=ticket, workspace=workspace,
                sender=parsed.from_name or parsed.from_email, text=message.body_text[:2000],

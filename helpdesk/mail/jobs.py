@@ -9,13 +9,20 @@ due again at once (on Redis its next job goes to the back of the queue). A
 failing server is retried after 1, 2, 4... minutes (at most an hour), and its
 error is shown on the mailboxes page.
 
-A fetch first processes what an earlier run stored but did not process (it was
-killed), then reads new UIDs. The first fetch of a folder (or after its
+A fetch holds a lease on its mailbox (`FETCH_LEASE`), recorded with the
+holder's host and process id: a fetch whose holder is a process of this host
+that no longer exists is taken over at once (`flask mail fetch --take-over`
+takes over any lease). It first processes what an earlier run stored but did
+not process (it was killed), then reads new UIDs. A message that cannot be
+stored or processed is logged as failed and the fetch goes on; a run that
+stops on an unexpected error records it on the mailbox (never as a success). The first fetch of a folder (or after its
 UIDVALIDITY changed) starts with the messages of the last `MAIL_IMPORT_DAYS`
 days. Mail of a lapsed workspace is still fetched and processed (R13); a
 cancelled workspace's is not (R19).
 """
 import logging
+import os
+import socket
 from datetime import timedelta
 
 from flask import current_app
@@ -24,8 +31,8 @@ from helpdesk.core.clock import utcnow
 from helpdesk.jobs import enqueue, job, queue
 from helpdesk.mail import services
 from helpdesk.mail.imap import MailConnectionError
-from helpdesk.mail.ingest import process_inbound, store_inbound
-from helpdesk.mail.models import Mailbox
+from helpdesk.mail.ingest import process_inbound, process_stored, store_inbound
+from helpdesk.mail.models import InboundStatus, Mailbox
 from helpdesk.mail.send import send_due_replies
 from helpdesk.workspaces.models import Workspace
 
@@ -47,14 +54,15 @@ def fetch_due_mailboxes(now=None):
     """
     passed = {"now": now} if now else {}
     now = now or utcnow()
-    rows = list(Mailbox.select(Mailbox.id, Mailbox.workspace).join(Workspace)
+    rows = list(Mailbox.select(Mailbox.id, Mailbox.workspace, Mailbox.fetch_lease_until, Mailbox.fetch_lease_holder)
+                .join(Workspace)
                 .where(Workspace.status != Workspace.CANCELLED,
-                       Mailbox.next_fetch_at.is_null() | (Mailbox.next_fetch_at <= now),
-                       Mailbox.fetch_lease_until.is_null() | (Mailbox.fetch_lease_until < now))
+                       Mailbox.next_fetch_at.is_null() | (Mailbox.next_fetch_at <= now))
                 .order_by(Mailbox.last_fetch_at.asc(nulls="first"), Mailbox.id).tuples())
     by_workspace = {}
-    for mailbox_id, workspace_id in rows:
-        by_workspace.setdefault(workspace_id, []).append(mailbox_id)
+    for mailbox_id, workspace_id, lease_until, holder in rows:
+        if lease_until is None or lease_until < now or holder_is_gone(holder):
+            by_workspace.setdefault(workspace_id, []).append(mailbox_id)
     order = []
     while by_workspace:  # round robin: the first mailbox of each workspace, then the second...
         for workspace_id in list(by_workspace):
@@ -69,65 +77,142 @@ def fetch_due_mailboxes(now=None):
     return order
 
 
-def _take_lease(mailbox_id, now):
-    return (Mailbox.update(fetch_lease_until=now + FETCH_LEASE)
-            .where(Mailbox.id == mailbox_id,
-                   Mailbox.fetch_lease_until.is_null() | (Mailbox.fetch_lease_until < now)).execute())
+def lease_holder():
+    """This process as a lease records it: "host:pid"."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def holder_is_gone(holder):
+    """True when `holder` ("host:pid") was a process of this host that no longer exists.
+
+    False when unsure: a process of another host, an unrecorded holder, or a pid
+    in use again (then the lease runs out after `FETCH_LEASE`).
+    """
+    host, _, pid = (holder or "").rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # it exists, under another user
+        return False
+    return False
+
+
+def _take_lease(mailbox_id, now, take_over):
+    """(taken, other): the lease when it is free, its holder gone, or `take_over` asked.
+
+    `other` is the holder taken over from ("host:pid"), or, when not taken, the
+    `Mailbox` (lease columns only) whose lease refused us; None for a missing mailbox.
+    """
+    current = (Mailbox.select(Mailbox.fetch_lease_until, Mailbox.fetch_lease_holder)
+               .where(Mailbox.id == mailbox_id).first())
+    if current is None:
+        return False, None
+    until, holder = current.fetch_lease_until, current.fetch_lease_holder
+    free = until is None or until < now
+    if not (free or take_over or holder_is_gone(holder)):
+        return False, current
+    # Compare and set: of two runs taking the same lease, one wins.
+    taken = (Mailbox.update(fetch_lease_until=now + FETCH_LEASE, fetch_lease_holder=lease_holder())
+             .where(Mailbox.id == mailbox_id, _unchanged(Mailbox.fetch_lease_until, until),
+                    _unchanged(Mailbox.fetch_lease_holder, holder)).execute())
+    if not taken:
+        return False, current
+    if free:
+        return True, None
+    log.warning("mailbox %s: took over the fetch lease of %s", mailbox_id, holder or "an unrecorded process")
+    return True, holder or "an unrecorded process"
+
+
+def _unchanged(column, value):
+    return column.is_null() if value is None else column == value
+
+
+def _busy(mailbox_id, current):
+    holder, until = current.fetch_lease_holder, current.fetch_lease_until
+    who = f"process {holder.rpartition(':')[2]} on {holder.rpartition(':')[0]}" if holder else "another process"
+    lease = f", its lease runs until {until:%H:%M:%S} UTC" if until else ""
+    return (f"a fetch of this mailbox is already running ({who}{lease}); "
+            f"if that process is gone, `flask mail fetch --mailbox {mailbox_id} --take-over` runs one now")
 
 
 @job
-def fetch_mailbox(mailbox_id, now=None):
+def fetch_mailbox(mailbox_id, now=None, take_over=False):
     """Fetch one mailbox now: store, then process, each new message. Returns a summary dict.
 
     Idempotent: a message is stored once per mailbox + UIDVALIDITY + UID and
     processed once; a second run, or a run after a kill, continues where the
-    last one stopped.
+    last one stopped. `take_over`: run even when the lease is held by a process
+    that may be alive (whose lease is then `took_over`); two runs at once store and
+    process nothing twice, but do the work twice.
     """
     now = now or utcnow()
-    summary = {"mailbox": mailbox_id, "stored": 0, "processed": 0, "more": False, "error": None}
+    summary = {"mailbox": mailbox_id, "stored": 0, "processed": 0, "failed": 0, "more": False, "error": None,
+               "took_over": None}
     mailbox = (Mailbox.select(Mailbox, Workspace).join(Workspace).where(Mailbox.id == mailbox_id).first())
     if mailbox is None or mailbox.workspace.status == Workspace.CANCELLED:
         summary["error"] = "no such mailbox"
         return summary
-    if not _take_lease(mailbox_id, now):
-        summary["error"] = "a fetch of this mailbox is already running"
+    taken, other = _take_lease(mailbox_id, now, take_over)
+    if not taken:
+        summary["error"] = _busy(mailbox_id, other) if other is not None else "no such mailbox"
         return summary
+    summary["took_over"] = other
+    finished = False
     try:
         for inbound_id in services.pending_ids(mailbox_id=mailbox_id):
-            process_inbound(inbound_id, now=now)
-            summary["processed"] += 1
+            _count(summary, process_inbound(inbound_id, now=now))
         _fetch_new(mailbox, now, summary)
+        finished = True
     except MailConnectionError as error:
         summary["error"] = str(error)
+    except Exception as error:  # noqa: BLE001 - recorded on the mailbox and retried after a backoff
+        log.exception("fetching mailbox %s stopped", mailbox_id)
+        summary["error"] = f"The fetch stopped on an unexpected error ({type(error).__name__}: {error})"
     finally:
+        if not finished and not summary["error"]:  # interrupted (KeyboardInterrupt, SystemExit)
+            summary["error"] = "The fetch was interrupted."
         _record_result(mailbox, now, summary)
     if summary["more"] and queue() is not None and not summary["error"]:
         enqueue(fetch_mailbox, mailbox_id, retry=False)  # behind the other mailboxes' jobs
     return summary
 
 
+def _count(summary, row):
+    summary["processed"] += 1
+    summary["failed"] += row is not None and row.status == InboundStatus.FAILED
+
+
 def _fetch_new(mailbox, now, summary):
+    """Store then process each new message; the position moves once, at the end (or where it stopped)."""
     batch = _config("MAIL_FETCH_BATCH", 50)
     with services.open_imap(mailbox, now=now) as client:
-        uidvalidity, uidnext, _count = client.select(mailbox.imap_folder)
+        uidvalidity, uidnext, _messages = client.select(mailbox.imap_folder)
         if mailbox.uidvalidity != uidvalidity:
             _start_position(mailbox, client, uidvalidity, uidnext, now)
         uids = client.uids_after(mailbox.last_uid)
         summary["more"] = len(uids) > batch
-        for uid in uids[:batch]:
-            if not Mailbox.select().where(Mailbox.id == mailbox.id).exists():
-                summary["error"] = "the mailbox was removed"  # R25: stop at once
-                summary["more"] = False
-                return
-            raw = client.fetch(uid)
-            if raw is None:  # deleted on the server meanwhile: move past it
-                Mailbox.update(last_uid=uid).where(Mailbox.id == mailbox.id, Mailbox.last_uid < uid).execute()
-                continue
-            row, created = store_inbound(mailbox.workspace_id, mailbox.id, uidvalidity, uid, raw, now=now)
-            summary["stored"] += created
-            process_inbound(row.id, now=now)
-            summary["processed"] += 1
-            mailbox.last_uid = uid
+        done = None
+        try:
+            for uid in uids[:batch]:
+                if not Mailbox.select().where(Mailbox.id == mailbox.id).exists():
+                    summary["error"] = "the mailbox was removed"  # R25: stop at once
+                    summary["more"] = False
+                    return
+                raw = client.fetch(uid)
+                if raw is not None:  # else deleted on the server meanwhile: move past it
+                    row, created = store_inbound(mailbox.workspace_id, mailbox.id, uidvalidity, uid, raw, now=now)
+                    summary["stored"] += created
+                    _count(summary, process_stored(row, now=now, raw=raw))
+                done = uid
+        finally:
+            # A run killed before this fetches its batch again and finds each message stored (one row per UID).
+            if done is not None:
+                Mailbox.update(last_uid=done).where(Mailbox.id == mailbox.id, Mailbox.uidvalidity == uidvalidity,
+                                                    Mailbox.last_uid < done).execute()
+                mailbox.last_uid = done
 
 
 def _start_position(mailbox, client, uidvalidity, uidnext, now):
@@ -155,7 +240,7 @@ def _record_result(mailbox, now, summary):
         interval = timedelta(seconds=_config("MAIL_FETCH_INTERVAL", 60))
         values = {Mailbox.consecutive_failures: 0, Mailbox.last_fetch_error: None,
                   Mailbox.next_fetch_at: now if summary["more"] else now + interval}
-    values[Mailbox.fetch_lease_until] = None
+    values[Mailbox.fetch_lease_until] = values[Mailbox.fetch_lease_holder] = None
     values[Mailbox.last_fetch_at] = now
     Mailbox.update(values).where(Mailbox.id == mailbox.id).execute()
 

@@ -62,6 +62,7 @@ class Mailbox(TenantModel):
     last_uid = BigIntegerField(default=0)
     next_fetch_at = DateTimeField(null=True)
     fetch_lease_until = DateTimeField(null=True)  # a fetch is running (or died) until then
+    fetch_lease_holder = CharField(max_length=255, null=True)  # "host:pid" of that fetch
     last_fetch_at = DateTimeField(null=True)
     last_fetch_error = TextField(null=True)
     consecutive_failures = IntegerField(default=0)
@@ -101,6 +102,8 @@ class InboundStatus:
 # Decisions whose skip an admin cannot override: processing a copy again, or mail without a sender, changes nothing.
 DUPLICATE_DECISION = "skipped: duplicate"
 NO_SENDER_DECISION = "skipped: no sender address"
+# A message whose row the database refused: kept (raw bytes and a bare row) for an admin to retry.
+STORE_FAILED_DECISION = "could not be stored"
 
 
 class InboundEmail(TenantModel):

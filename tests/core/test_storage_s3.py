@@ -10,7 +10,7 @@ from helpdesk.mail import jobs
 from helpdesk.tickets.models import Attachment, Ticket
 from tests.conftest import post, sign_in
 from tests.factories import customer_mail, make_workspace
-from tests.mail.test_fetch import add_dovecot_mailbox
+from tests.factories import add_dovecot_mailbox
 
 PDF = b"%PDF-1.4 invoice \x00\x01\x02"
 

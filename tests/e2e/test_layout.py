@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from helpdesk.core.clock import utcnow
 from helpdesk.tickets import services as tickets
-from tests.e2e.test_inbox import sign_in
+from tests.browser import sign_in
 from tests.factories import add_member, make_customer, make_ticket, make_workspace
 
 LONG_TOKEN = "x" * 280

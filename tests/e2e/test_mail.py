@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 from helpdesk.mail import jobs
 from helpdesk.mail.models import Mailbox
 from tests.conftest import drain_jobs
-from tests.e2e.test_inbox import sign_in
+from tests.browser import sign_in
 from tests.factories import customer_mail, make_workspace
 
 

@@ -11,23 +11,11 @@ from helpdesk.mail.models import InboundEmail, InboundStatus, Mailbox
 from helpdesk.tickets.models import Message, Status, Ticket
 from helpdesk.workspaces.models import Workspace
 from tests.conftest import drain_jobs
-from tests.factories import customer_mail, make_workspace
+from tests.factories import add_dovecot_mailbox, customer_mail, make_workspace
 
 
 def owner_of(workspace):
     return workspace.membership_set.get()
-
-
-def add_dovecot_mailbox(workspace, dovecot, account, smtp_server=None, **overrides):
-    """A mailbox of `workspace` on the test Dovecot (plain IMAP) and, when given, the test SMTP server."""
-    data = {
-        "address": account.email, "imap_host": dovecot.host, "imap_port": dovecot.port, "imap_security": "none",
-        "imap_username": account.email, "imap_password": account.password, "imap_folder": "INBOX",
-        "smtp_host": smtp_server.host if smtp_server else "127.0.0.1",
-        "smtp_port": smtp_server.port if smtp_server else 1, "smtp_security": "none",
-        **overrides,
-    }
-    return mail.add_mailbox(workspace, owner_of(workspace), data, now=utcnow())
 
 
 def tickets_of(workspace):
@@ -92,7 +80,7 @@ def test_r26_killed_between_store_and_process_rerun_makes_one_ticket(desk, dovec
     def killed(*args, **kwargs):
         raise Killed()
 
-    monkeypatch.setattr(jobs, "process_inbound", killed)
+    monkeypatch.setattr(jobs, "process_stored", killed)
     with pytest.raises(Killed):
         jobs.fetch_mailbox(mailbox.id)
     row = InboundEmail.of(desk).get()
@@ -101,7 +89,7 @@ def test_r26_killed_between_store_and_process_rerun_makes_one_ticket(desk, dovec
     monkeypatch.undo()
     # A real kill leaves the lease behind; the next run after it lapses carries on.
     Mailbox.update(fetch_lease_until=utcnow() + timedelta(minutes=10)).where(Mailbox.id == mailbox.id).execute()
-    assert jobs.fetch_mailbox(mailbox.id)["error"] == "a fetch of this mailbox is already running"
+    assert jobs.fetch_mailbox(mailbox.id)["error"].startswith("a fetch of this mailbox is already running")
     jobs.fetch_mailbox(mailbox.id, now=utcnow() + jobs.FETCH_LEASE + timedelta(seconds=1))
     jobs.fetch_mailbox(mailbox.id, now=utcnow() + jobs.FETCH_LEASE + timedelta(minutes=2))
 
@@ -290,15 +278,15 @@ def test_r25_removing_a_mailbox_stops_its_fetch_at_once(desk, dovecot, imap_acco
     mailbox = add_dovecot_mailbox(desk, dovecot, imap_account)
     for n in range(3):
         dovecot.deliver(imap_account.email, customer_mail(f"Message {n}"))
-    real_process = jobs.process_inbound
+    real_process = jobs.process_stored
 
-    def process_then_remove(inbound_id, now):
-        result = real_process(inbound_id, now=now)
+    def process_then_remove(row, now, raw):
+        result = real_process(row, now=now, raw=raw)
         if Mailbox.select().where(Mailbox.id == mailbox.id).exists():
             mail.remove_mailbox(desk, owner_of(desk), mailbox.id, now=now)
         return result
 
-    monkeypatch.setattr(jobs, "process_inbound", process_then_remove)
+    monkeypatch.setattr(jobs, "process_stored", process_then_remove)
     summary = jobs.fetch_mailbox(mailbox.id)
     assert summary["error"] == "the mailbox was removed"
     assert len(tickets_of(desk)) == 1  # its tickets stay; nothing more was fetched

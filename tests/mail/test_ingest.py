@@ -4,7 +4,7 @@ import base64
 import pytest
 
 from helpdesk.core.clock import utcnow
-from helpdesk.mail import ingest
+from helpdesk.mail import ingest, threads
 from helpdesk.mail import services as mail
 from helpdesk.mail.models import BlockedSender, InboundEmail, InboundStatus
 from helpdesk.tickets import services as tickets
@@ -51,12 +51,14 @@ def test_r23_subject_token_threads_without_headers(desk):
     assert row.decision == "subject token matched #1" and Ticket.of(desk).count() == 1
 
 
-def test_r23_a_reply_to_an_agent_reply_threads_by_its_message_id(desk):
+def test_r23_a_reply_to_an_agent_reply_threads_by_its_message_id(desk, connect_mailbox, smtp_server):
+    connect_mailbox(desk)
     ticket = Ticket.of(desk).where(Ticket.id == ingest_raw(desk, raw_mail()).ticket_id).get()
     reply = tickets.reply(ticket, desk.membership_set.get().user, "Try turning it off and on.", now=utcnow())
     drain_jobs()
     reply = Message.get_by_id(reply.id)
-    assert reply.email_message_id  # set when the reply was sent (system MAIL_URL: no mailbox yet)
+    (sent,) = smtp_server.messages
+    assert reply.email_message_id and sent.message["Message-ID"] == reply.email_message_id
     row = ingest_raw(desk, raw_mail("Re: something else entirely", In_Reply_To=reply.email_message_id))
     assert row.decision == f"In-Reply-To matched #{ticket.number}"
 
@@ -161,8 +163,8 @@ def test_r27_an_auto_reply_on_an_assigned_ticket_notifies_nobody(app, desk):
 
 
 def test_subject_normalization():
-    assert ingest.normalized_subject("RE: Fwd: AW:  Printer   broken [#12]") == "printer broken"
-    assert ingest.normalized_subject("Re[2]: Printer broken") == "printer broken"
+    assert threads.normalized_subject("RE: Fwd: AW:  Printer   broken [#12]") == "printer broken"
+    assert threads.normalized_subject("Re[2]: Printer broken") == "printer broken"
 
 
 def test_envelope_fingerprint_ignores_trace_headers():

@@ -1,13 +1,10 @@
 """Agent pages in a real browser (Chromium): inbox sort, in-place changes, search by number, customer search.
-
-One module, because the browser fixtures of tests/e2e are session-wide and can be imported only once.
 """
 import re
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import browser, live_server, new_page, server_url  # noqa: F401  (fixtures)
-from tests.e2e.test_inbox import sign_in
+from tests.browser import sign_in
 from tests.factories import make_customer, make_ticket, make_workspace
 
 

@@ -1,4 +1,7 @@
-"""Browser tests: the app served on a free loopback port, driven by Playwright in Debian's Chromium.
+"""Browser fixtures: the app served on a free loopback port, driven by Playwright in Debian's Chromium.
+
+Loaded once by tests/conftest.py, so every module shares one browser (a second sync_playwright
+in the same thread fails).
 
 Never `playwright install`: the browser is `/usr/bin/chromium` (apt package
 `chromium`). Screenshots of each page go to `test-artifacts/screenshots/`.
@@ -11,6 +14,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from helpdesk.config import PROJECT_ROOT
+from tests.factories import DEFAULT_PASSWORD
 from tests.servers import free_port, require_service
 
 CHROMIUM = "/usr/bin/chromium"
@@ -95,3 +99,10 @@ def new_page(browser, live_server):
         context.close()
     # A CSP violation or a script error in the browser fails the test.
     assert not ERRORS, ERRORS
+
+
+def sign_in(page, user):
+    page.goto("/signin")
+    page.get_by_label("Email").fill(user.email)
+    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
