@@ -24,6 +24,9 @@ def create_app(overrides=None):
     from helpdesk import cli
 
     cli.register(app)
+    from helpdesk.billing.cli import billing_cli  # `flask billing lifecycle|restore|plans`
+
+    app.cli.add_command(billing_cli)
     return app
 
 

@@ -6,6 +6,7 @@
 """
 import os
 from datetime import timedelta
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -33,6 +34,18 @@ def _int(environ, name, default):
         return int(raw)
     except ValueError:
         raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
+
+
+def _percent_bp(environ, name, default):
+    """A percentage such as `19` or `7.7` as integer basis points (1 % = 100)."""
+    raw = environ.get(name) or default
+    try:
+        basis_points = Decimal(raw) * 100
+    except InvalidOperation:
+        raise ConfigError(f"{name} must be a percentage such as 19 or 7.7, got {raw!r}") from None
+    if basis_points != basis_points.to_integral_value() or not 0 <= basis_points <= 10000:
+        raise ConfigError(f"{name} must be between 0 and 100 with at most two decimals, got {raw!r}")
+    return int(basis_points)
 
 
 def _check_url(name, value, schemes):
@@ -114,6 +127,8 @@ def load_config(environ=None, overrides=None):
         "MAX_UPLOAD_MB": _int(environ, "MAX_UPLOAD_MB", 25),
         "DB_POOL_SIZE": _int(environ, "DB_POOL_SIZE", 20),
         "STORAGE_DIR": environ.get("STORAGE_DIR") or str(INSTANCE_DIR / "storage"),
+        "TAX_RATE_BP": _percent_bp(environ, "TAX_RATE", "0"),  # TAX_RATE percent, on every invoice (R8)
+        "INVOICE_SELLER": environ.get("INVOICE_SELLER") or "Helpdesk operator (set INVOICE_SELLER)",
         # s3://bucket/prefix: stored files go to an S3-compatible bucket instead of STORAGE_DIR.
         "STORAGE_URL": environ.get("STORAGE_URL") or None,
         "S3_ENDPOINT_URL": environ.get("S3_ENDPOINT_URL") or None,  # unset: AWS S3 itself

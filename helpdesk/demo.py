@@ -4,6 +4,8 @@ from flask import current_app
 from datetime import timedelta
 
 from helpdesk.accounts.services import create_user, find_user
+from helpdesk.billing.models import Plan
+from helpdesk.billing.services import create_plan, subscribe
 from helpdesk.core.clock import utcnow
 from helpdesk.customers.services import find_or_create_customer
 from helpdesk.extensions import db
@@ -30,9 +32,16 @@ def seed_demo():
         agent = find_user("agent@demo.example") or create_user(
             "Arthur Agent", "agent@demo.example", "demo-agent-pass", now=now, terms_version=terms, verified=True)
         workspace, _ = create_workspace(owner, "Demo", now=now, trial_days=current_app.config["TRIAL_DAYS"])
+        subscribe(workspace, find_or_create_demo_plan(now))
         Membership.create(workspace=workspace, user=agent, role=Role.AGENT, created_at=now)
         seed_sample_tickets(workspace, owner, agent, now)
     return True
+
+
+def find_or_create_demo_plan(now):
+    """The demo's one plan: 15.00 EUR per seat per month, 10 % off for 12 months (bank transfer allowed)."""
+    return Plan.get_or_none(Plan.name == "Team") or create_plan(
+        {"name": "Team", "price_per_seat": 1500, "discount_12": 1000}, now=now)
 
 
 SAMPLES = [

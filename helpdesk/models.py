@@ -23,6 +23,7 @@ def all_models():
     from peewee import sort_models
 
     from helpdesk.accounts.models import MODELS as accounts
+    from helpdesk.billing.models import MODELS as billing
     from helpdesk.core.audit import AuditEntry
     from helpdesk.core.mailer import SystemEmail
     from helpdesk.customers.models import MODELS as customers
@@ -30,4 +31,4 @@ def all_models():
     from helpdesk.tickets.models import MODELS as tickets
     from helpdesk.workspaces.models import MODELS as workspaces
 
-    return sort_models([AuditEntry, SystemEmail, *accounts, *workspaces, *customers, *tickets, *mail])
+    return sort_models([AuditEntry, SystemEmail, *accounts, *workspaces, *customers, *tickets, *mail, *billing])

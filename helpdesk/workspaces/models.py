@@ -9,13 +9,27 @@ class Workspace(BaseModel):
     """A team that runs its support here; its pages live under /w/<slug>/."""
 
     TRIAL, ACTIVE, LAPSED, CANCELLED = "trial", "active", "lapsed", "cancelled"
-    STATUSES = (TRIAL, ACTIVE, LAPSED, CANCELLED)
+    SUSPENDED, DELETED = "suspended", "deleted"  # by the operator; gone (the row stays as a tombstone)
+    STATUSES = (TRIAL, ACTIVE, LAPSED, CANCELLED, SUSPENDED, DELETED)
+    INITIAL = (TRIAL, LAPSED)  # a workspace is created in trial, or read-only when its owner had one (R3)
+    # Where each state may go; `workspaces.services.change_status` is the one function that moves.
+    TRANSITIONS = {
+        TRIAL: {ACTIVE, LAPSED, CANCELLED, SUSPENDED, DELETED},
+        ACTIVE: {LAPSED, CANCELLED, SUSPENDED, DELETED},
+        LAPSED: {ACTIVE, CANCELLED, SUSPENDED, DELETED},
+        CANCELLED: {TRIAL, ACTIVE, LAPSED, DELETED},  # restored within 14 days (R20), else purged
+        SUSPENDED: {TRIAL, ACTIVE, LAPSED, DELETED},
+        DELETED: set(),
+    }
 
     name = CharField(max_length=120)
     slug = CharField(max_length=63, unique=True)
     status = CharField(max_length=16, default=TRIAL, index=True)
     trial_ends_at = DateTimeField(null=True)
     paid_until = DateTimeField(null=True)
+    free_plan = BooleanField(default=False)  # on the operator's free plan: active with no end date (R17)
+    # When the current state began: for a lapsed workspace the end of its trial or period (R15, R16).
+    status_changed_at = DateTimeField(null=True)
     load_remote_images = BooleanField(default=False)  # R28: mail images from the web are shown only when on
 
 

@@ -87,8 +87,9 @@ def create_workspace(owner, name, *, now, trial_days):
         for _ in range(3):  # two sign-ups racing for one slug: the loser takes the next number
             try:
                 with db.database.atomic():
+                    # The initial state (Workspace.INITIAL); every later one comes from change_status.
                     workspace = Workspace.create(
-                        name=name, slug=unique_slug(name), created_at=now,
+                        name=name, slug=unique_slug(name), created_at=now, status_changed_at=now,
                         status=Workspace.TRIAL if trial_granted else Workspace.LAPSED,
                         trial_ends_at=now + timedelta(days=trial_days if trial_granted else 0))
                 break
@@ -253,7 +254,7 @@ def transfer_ownership(workspace, actor, membership_id, *, now):
 
 
 def may_write(workspace, *, now):
-    """R13: True while a trial or a paid period runs; else the workspace is read-only.
+    """R13: True while a trial, a paid period or the free plan runs; else the workspace is read-only.
 
     Agents of a read-only workspace can still read, export and pay; incoming mail
     is still stored. This is the one check every write action goes through.
@@ -261,5 +262,27 @@ def may_write(workspace, *, now):
     if workspace.status == Workspace.TRIAL:
         return workspace.trial_ends_at is not None and workspace.trial_ends_at > now
     if workspace.status == Workspace.ACTIVE:
-        return workspace.paid_until is not None and workspace.paid_until > now
+        return workspace.free_plan or (workspace.paid_until is not None and workspace.paid_until > now)
     return False
+
+
+def change_status(workspace, status, *, now, actor=None, since=None, reason, **details):
+    """Move `workspace` to `status` and write the audit row: the one place a workspace's state changes.
+
+    Allowed moves are `Workspace.TRANSITIONS`. The update only applies while the row is still in the
+    state this object was read in, so two job runs racing move it once: returns False to the loser.
+    `since` is when the new state began (a lapse dates from the period's end, not from the job run).
+    """
+    before = workspace.status
+    if status not in Workspace.TRANSITIONS[before]:
+        raise WorkspaceError(f"A workspace cannot go from {before} to {status}.")
+    since = since or now
+    with db.database.atomic():
+        moved = (Workspace.update(status=status, status_changed_at=since)
+                 .where(Workspace.id == workspace.id, Workspace.status == before).execute())
+        if not moved:
+            return False
+        workspace.status, workspace.status_changed_at = status, since
+        audit.record("workspace_status_changed", now=now, workspace=workspace, actor=actor,
+                     before=before, after=status, reason=reason, since=since, **details)
+    return True

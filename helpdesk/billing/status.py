@@ -1,0 +1,51 @@
+"""What "Your plan" says: the workspace's state in words with its dates, seats and invoices (R5)."""
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from peewee import fn
+
+from helpdesk.billing.models import Invoice, Plan, Subscription
+from helpdesk.billing.timeline import FREE_IDLE, deletion_date, long_date
+from helpdesk.tickets.models import Ticket
+from helpdesk.workspaces.models import Membership, Workspace
+
+
+def state_in_words(workspace, *, now):
+    """(where the workspace stands, what happens next and when) as two sentences; the second may be None."""
+    if workspace.status == Workspace.TRIAL:
+        days = max(0, (workspace.trial_ends_at - now).days)
+        return (ngettext("Free trial: %(num)d day left, until %(date)s.", "Free trial: %(num)d days left, until %(date)s.",
+                         days, date=long_date(workspace.trial_ends_at)),
+                _("On %(date)s the workspace becomes read-only until a plan is paid.",
+                  date=long_date(workspace.trial_ends_at)))
+    if workspace.status == Workspace.ACTIVE and workspace.free_plan:
+        return (_("On the free plan."),
+                _("A free workspace nobody signs in to or replies from for %(days)d days is deleted.",
+                  days=FREE_IDLE.days))
+    if workspace.status == Workspace.ACTIVE:
+        return (_("Paid until %(date)s.", date=long_date(workspace.paid_until)),
+                _("On %(date)s the workspace becomes read-only unless the next period is paid.",
+                  date=long_date(workspace.paid_until)))
+    if workspace.status == Workspace.LAPSED:
+        tickets = Ticket.of(workspace, fn.MAX(Ticket.number)).scalar() or 0
+        return (_("Read-only since %(date)s.", date=long_date(workspace.status_changed_at)),
+                _("On %(date)s this workspace and all its data will be deleted unless a plan is paid.",
+                  date=long_date(deletion_date(workspace, tickets))))
+    return _("Suspended by the operator."), None
+
+
+def plan_summary(workspace, *, now):
+    """Everything "Your plan" shows, in four queries."""
+    subscription = Subscription.of(workspace, Subscription, Plan).join(Plan).first()
+    plan = subscription.plan if subscription else None
+    if workspace.status == Workspace.TRIAL:
+        seats_paid = plan.trial_seat_limit if plan else None
+    elif workspace.free_plan:
+        seats_paid = plan.seat_limit if plan else None
+    else:
+        seats_paid = subscription.seats if subscription and workspace.paid_until else 0
+    state, next_step = state_in_words(workspace, now=now)
+    return {
+        "state": state, "next_step": next_step, "plan": plan, "seats_paid": seats_paid,
+        "seats_used": Membership.of(workspace).count(),
+        "invoices": list(Invoice.select().where(Invoice.workspace == workspace).order_by(Invoice.number.desc())),
+    }
