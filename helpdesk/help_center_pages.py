@@ -1,0 +1,12 @@
+"""The public `helpcenter` blueprint (/h/<slug>/) with every public domain's pages nested under it.
+
+Like `workspace_pages.py` for agents: a public domain defines its own blueprint (no url_prefix
+of its own or a relative one such as "/articles"), its views module adds the routes when imported
+here, and it is nested under `helpcenter_bp`, whose hooks (`helpcenter/scope.py`) load the
+workspace and guard every route. Endpoints are then `helpcenter.<blueprint>.<view>`, and
+`url_for` fills in the help center's slug by itself.
+"""
+import helpdesk.helpcenter.views  # noqa: F401  (each views module registers its routes)
+from helpdesk.helpcenter.scope import helpcenter_bp
+
+__all__ = ["helpcenter_bp"]

@@ -1,0 +1,103 @@
+"""The public help center's scoping, in one place: every route under `/h/<help_slug>/`.
+
+Its hooks load the workspace from the slug before anything else runs (the CSRF check
+included) and answer 404 when there is no such workspace, when it is cancelled,
+suspended or deleted (R19), or when its admins switched the help center off. They
+set, for every public page and the blueprints nested under this one:
+
+- `g.workspace`: the `Workspace`; `g.help_center`: its `HelpCenter` settings (unsaved defaults
+  when never saved);
+- `g.help_center_readonly`: True when the workspace may not write (R13, lapsed): pages stay
+  readable, forms are replaced by a notice (`helpcenter/_macros.html: form_or_notice`) and
+  every POST is refused here, before any view runs;
+- `g.knowledge_public`: False when the knowledge base is internal-only.
+
+Error pages under this blueprint use the help center's layout, never the agents' navigation.
+"""
+from flask import Blueprint, abort, g, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+
+from helpdesk.core.clock import utcnow
+from helpdesk.extensions import htmx
+from helpdesk.helpcenter.models import HelpCenter
+from helpdesk.workspaces.models import Workspace
+from helpdesk.workspaces.services import may_write
+
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+OFFLINE = (Workspace.CANCELLED, Workspace.SUSPENDED, Workspace.DELETED)
+# Posts a read-only help center still takes: signing out changes nothing of the workspace.
+ALLOWED_WHEN_READ_ONLY = {"helpcenter.signout"}
+
+helpcenter_bp = Blueprint("helpcenter", __name__, url_prefix="/h/<help_slug>")
+
+
+def help_center_of(workspace):
+    """The workspace's help-center settings, or unsaved defaults (nothing is written on a read)."""
+    found = HelpCenter.of(workspace).first()
+    return found or HelpCenter(workspace=workspace)
+
+
+@helpcenter_bp.url_value_preprocessor
+def load_help_center(endpoint, values):
+    """Runs before every before_request hook (CSRF too), so even a refused form gets a branded page."""
+    slug = values.pop("help_slug", None) if values else None
+    workspace = Workspace.get_or_none(Workspace.slug == slug) if slug else None
+    if workspace is None or workspace.status in OFFLINE:
+        abort(404)
+    settings = help_center_of(workspace)
+    if not settings.enabled:
+        abort(404)
+    settings.workspace = workspace  # no second query for the title
+    g.workspace, g.help_center = workspace, settings
+    g.help_center_readonly = not may_write(workspace, now=utcnow())
+    g.knowledge_public = not settings.knowledge_internal
+
+
+@helpcenter_bp.before_request
+def refuse_posts_when_read_only():
+    if g.help_center_readonly and request.method not in SAFE_METHODS \
+            and request.endpoint not in ALLOWED_WHEN_READ_ONLY:
+        return refuse_write()
+
+
+READ_ONLY_NOTICE = "This help center is read-only for now: nothing can be sent. Please come back later."
+
+
+def refuse_write():
+    """R13: a read-only help center takes no post; the visitor is told so in one sentence."""
+    message = _(READ_ONLY_NOTICE)
+    if htmx:
+        return message, 403
+    return render_template("helpcenter/error.html", code=403, message=message), 403
+
+
+@helpcenter_bp.url_defaults
+def add_help_slug(endpoint, values):
+    """Fill in the current help center when building one of its URLs (nested blueprints too)."""
+    if endpoint.startswith("helpcenter.") and "help_slug" not in values and g.get("workspace"):
+        values["help_slug"] = g.workspace.slug
+
+
+ERROR_MESSAGES = {
+    400: "The request could not be understood.",
+    403: "That is not allowed here.",
+    404: "There is nothing here. Check the address.",
+    413: "That upload is larger than %(size)d MB. Nothing was sent: go back and attach fewer or smaller files.",
+    429: "Too many attempts. Please wait a few minutes and try again.",
+}
+
+
+def _error_page(error):
+    from helpdesk.errors import upload_limit_mb
+
+    code = getattr(error, "code", 400) or 400
+    if isinstance(error, CSRFError):
+        message = _("This form has expired or was sent from elsewhere. Reload the page and try again.")
+    else:
+        message = _(ERROR_MESSAGES.get(code, ERROR_MESSAGES[400]), size=upload_limit_mb())
+    return render_template("helpcenter/error.html", code=code, message=message), code
+
+
+for _code in ERROR_MESSAGES:
+    helpcenter_bp.register_error_handler(_code, _error_page)
