@@ -28,8 +28,9 @@ def all_models():
     from helpdesk.core.mailer import SystemEmail
     from helpdesk.customers.models import MODELS as customers
     from helpdesk.helpcenter.models import MODELS as helpcenter
+    from helpdesk.knowledge.models import MODELS as knowledge
     from helpdesk.mail.models import MODELS as mail
     from helpdesk.tickets.models import MODELS as tickets
     from helpdesk.workspaces.models import MODELS as workspaces
 
-    return sort_models([AuditEntry, SystemEmail, *accounts, *workspaces, *customers, *tickets, *mail, *billing, *helpcenter])
+    return sort_models([AuditEntry, SystemEmail, *accounts, *workspaces, *customers, *tickets, *mail, *billing, *helpcenter, *knowledge])

@@ -58,6 +58,7 @@ class Membership(TenantModel):
 
     user = ForeignKeyField(User, backref="memberships", on_delete="CASCADE")
     role = CharField(max_length=16, default=Role.AGENT)
+    may_edit_knowledge = BooleanField(default=False)  # an agent granted "may edit the knowledge base"
 
     class Meta:
         indexes = ((("workspace", "user"), True),)
@@ -65,6 +66,11 @@ class Membership(TenantModel):
     @property
     def can_manage_members(self):
         return self.role in (Role.OWNER, Role.ADMIN)
+
+    @property
+    def can_edit_knowledge(self):
+        """Owners and admins always; agents when granted on the members page."""
+        return self.can_manage_members or self.may_edit_knowledge
 
     @property
     def is_owner(self):
