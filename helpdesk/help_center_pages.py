@@ -7,6 +7,10 @@ workspace and guard every route. Endpoints are then `helpcenter.<blueprint>.<vie
 `url_for` fills in the help center's slug by itself.
 """
 import helpdesk.helpcenter.views  # noqa: F401  (each views module registers its routes)
+import helpdesk.knowledge.public  # noqa: F401
+from helpdesk import knowledge
 from helpdesk.helpcenter.scope import helpcenter_bp
+
+helpcenter_bp.register_blueprint(knowledge.public_bp)
 
 __all__ = ["helpcenter_bp"]

@@ -9,13 +9,14 @@ app registered it, and tests build several apps.
 import helpdesk.accounts.views  # noqa: F401  (each views module registers its routes)
 import helpdesk.billing.views  # noqa: F401
 import helpdesk.customers.views  # noqa: F401
+import helpdesk.knowledge.views  # noqa: F401
 import helpdesk.mail.views  # noqa: F401
 import helpdesk.tickets.views  # noqa: F401
 import helpdesk.workspaces.views  # noqa: F401
-from helpdesk import billing, customers, mail, tickets
+from helpdesk import billing, customers, knowledge, mail, tickets
 from helpdesk.workspaces.scope import workspace_bp
 
-for domain in (tickets, customers, mail, billing):
+for domain in (tickets, customers, mail, billing, knowledge):
     workspace_bp.register_blueprint(domain.bp)
 
 __all__ = ["workspace_bp"]

@@ -2,7 +2,7 @@
 
 Markdown (tables, fenced code, heading anchors) is rendered by python-markdown, then reduced by nh3
 to an allow-list: no script, style, event handler, form or `hx-*` attribute survives, and the page
-shows it inside `hx-disable`. `#` headings become <h2> (the article title is the page's one <h1>);
+shows it inside `hx-disable`. `#` headings become <h2> like `##` ones (the article title is the page's one <h1>);
 each heading gets an id prefixed "s-" (no clash with the page's own ids) and a "#" link to itself.
 """
 import re
@@ -49,11 +49,11 @@ def render_markdown(body):
     """(sanitized HTML, plain text, headings [[level, id, text], ...]) of an article's Markdown."""
     converter = markdown.Markdown(extensions=[
         "tables", "fenced_code", "sane_lists",
-        TocExtension(baselevel=2, slugify=_slug, permalink="#", permalink_class="anchor",
+        TocExtension(slugify=_slug, permalink="#", permalink_class="anchor",
                      permalink_title=""),
     ])
-    raw = converter.convert(clean_text(body))
-    headings = [[level, anchor, html_to_text(name)] for level, anchor, name in _flatten(converter.toc_tokens)]
+    raw = re.sub(r"<(/?)h1\b", r"<\1h2", converter.convert(clean_text(body)))
+    headings = [[max(level, 2), anchor, html_to_text(name)] for level, anchor, name in _flatten(converter.toc_tokens)]
     html = _CLEANER.clean(raw)
     text = html_to_text(re.sub(r'<a class="anchor"[^>]*>#</a>', "", html))
     return html, clean_text(text), headings

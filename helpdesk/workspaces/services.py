@@ -225,6 +225,18 @@ def change_role(workspace, actor, membership_id, role, *, now):
     return target
 
 
+def grant_knowledge(workspace, actor, membership_id, allowed, *, now):
+    """Let an agent edit the knowledge base, or stop them (owners and admins always may)."""
+    _require_manager(actor)
+    target = get_member(workspace, membership_id)
+    if target.may_edit_knowledge != bool(allowed):
+        target.may_edit_knowledge = bool(allowed)
+        target.save()
+        audit.record("knowledge_grant_changed", now=now, workspace=workspace, actor=actor.user,
+                     member=target.user.email, allowed=bool(allowed))
+    return target
+
+
 def remove_member(workspace, actor, membership_id, *, now):
     """Remove a member; the owner cannot be removed (transfer ownership first)."""
     target = get_member(workspace, membership_id)

@@ -1,5 +1,5 @@
 """Workspace home, members page and invitation acceptance."""
-from flask import abort, current_app, flash, g, redirect, render_template, url_for
+from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -83,6 +83,21 @@ def change_role(membership_id):
             abort(404)
         except workspaces.WorkspaceError as error:
             flash(str(error), "error")
+    return redirect(url_for("workspace.members"))
+
+
+@workspace_bp.route("/members/<int:membership_id>/knowledge", methods=["POST"])
+def grant_knowledge(membership_id):
+    """The members page's "may edit the knowledge base" box of an agent."""
+    require_manager()
+    if ConfirmForm().validate_on_submit():
+        try:
+            member = workspaces.grant_knowledge(g.workspace, g.membership, membership_id,
+                                                request.form.get("may_edit_knowledge") == "y", now=utcnow())
+        except LookupError:
+            abort(404)
+        flash(_("%(name)s may now edit the knowledge base.", name=member.user.name) if member.may_edit_knowledge
+              else _("%(name)s may no longer edit the knowledge base.", name=member.user.name), "success")
     return redirect(url_for("workspace.members"))
 
 

@@ -76,6 +76,13 @@
     box.dispatchEvent(new Event("input", { bubbles: true }));
   }
 
+  // "Insert link" / "Insert image" buttons: <button data-insert-text="..." data-insert-into="textarea id">.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-insert-text]");
+    var box = button && document.getElementById(button.getAttribute("data-insert-into"));
+    if (box) { insert(box, button.getAttribute("data-insert-text")); }
+  });
+
   document.addEventListener("submit", function (event) {
     var picker = event.target;
     var box = picker.classList && picker.classList.contains("canned-picker") &&
