@@ -26,6 +26,7 @@ from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
+from bench.helpcenter import MEASUREMENTS as HELP_CENTER_MEASUREMENTS
 from bench.querycount import count_queries
 
 SIZES = (10_000, 100_000, 1_000_000)
@@ -43,6 +44,7 @@ MEASUREMENTS = {
     "search": ("GET ?q=<a word in 1-10% of tickets>", 100, None),
     "search_common": ("GET ?q=<a word in >30% of tickets> (information)", None, None),
     "ticket_page": ("GET /tickets/<number>", 25, None),
+    **HELP_CENTER_MEASUREMENTS,  # bench/helpcenter.py: 10,000 articles, its own database
 }
 SEARCH_WORDS = ["refund", "warranty", "printer", "integration", "subscription", "tracking", "coupon", "webhook"]
 COMMON_WORDS = ["regards", "hello", "thanks"]
@@ -327,6 +329,7 @@ def main(argv=None):
                         help="keep one database connection across requests (what a pool gives); "
                              "recorded as database '<engine>+persistent'")
     parser.add_argument("--output", type=Path, default=RESULTS)
+    parser.add_argument("--no-help-center", action="store_true", help="skip the help center's measurements")
     parser.add_argument("--mail-messages", type=int, default=1000,
                         help="messages of the mail ingestion measurement (0: skip it; default %(default)s)")
     args = parser.parse_args(argv)
@@ -347,6 +350,11 @@ def main(argv=None):
     fresh = []
     for size, url in urls.items():
         fresh.extend(run_size(build_app(url), url, size, args, log))
+    if not args.no_help_center:
+        from bench import helpcenter
+
+        log("help center: 10,000 published articles")
+        fresh.extend(helpcenter.run(args.database_url, args.requests, args.rounds, args.warmup, log=log))
     ingest = None
     if args.mail_messages:
         ingest = run_mail_ingest(args.database_url, args.mail_messages, log)

@@ -5,10 +5,14 @@ from helpdesk.knowledge.models import Article, Category, State
 from helpdesk.knowledge.services import _LISTED
 
 RELATED_LIMIT = 5
+CATEGORY_PAGE = 50
 
 
-def category_page(workspace, category_id):
-    """(category with `.parent_category`, its sub-categories, its published articles A-Z): two queries."""
+def category_page(workspace, category_id, *, after_title=None, after_id=None):
+    """(category with `.parent_category`, its sub-categories, a page of its published articles A-Z, more?).
+
+    Two queries; the articles are a keyset page of CATEGORY_PAGE after (`after_title`, `after_id`).
+    """
     parent = Category.alias()
     rows = list(Category.of(workspace, Category, parent).join(parent, join_type=JOIN.LEFT_OUTER,
                                                               on=(Category.parent == parent.id), attr="parent_row")
@@ -18,10 +22,13 @@ def category_page(workspace, category_id):
     if category is None:
         raise LookupError(category_id)
     category.parent_category = getattr(category, "parent_row", None) if category.parent_id else None
-    articles = list(Article.of(workspace, *_LISTED)
-                    .where(Article.category == category_id, Article.state == State.PUBLISHED)
-                    .order_by(Article.title, Article.id))
-    return category, [c for c in rows if c.parent_id == category_id], articles
+    query = (Article.of(workspace, Article.id, Article.title, Article.slug, Article.summary)
+             .where(Article.category == category_id, Article.state == State.PUBLISHED))
+    if after_title is not None and after_id is not None:
+        query = query.where((Article.title > after_title) | ((Article.title == after_title) & (Article.id > after_id)))
+    articles = list(query.order_by(Article.title, Article.id).limit(CATEGORY_PAGE + 1).namedtuples())
+    return category, [c for c in rows if c.parent_id == category_id], articles[:CATEGORY_PAGE], \
+        len(articles) > CATEGORY_PAGE
 
 
 def public_article(workspace, article_id):

@@ -48,11 +48,13 @@ def article(article_id, slug):
 @cached_page
 def category(category_id):
     try:
-        found, subcategories, articles = pages.category_page(g.workspace, category_id)
+        found, subcategories, articles, more = pages.category_page(
+            g.workspace, category_id, after_title=request.args.get("after_title"),
+            after_id=request.args.get("after_id", type=int))
     except LookupError:
         abort(404)
     return render_template("knowledge/public/category.html", category=found, subcategories=subcategories,
-                           articles=articles)
+                           articles=articles, more=more)
 
 
 @bp.get("/search")

@@ -58,17 +58,30 @@ def search_articles(workspace_id, query, states, *, limit=20):
 
 
 def _sqlite(workspace_id, terms, states, limit):
+    """Title matches (best first), then the other matches; snippets only for the rows shown.
+
+    FTS5 computes a row's columns before sorting, so highlight()/snippet() over every match of a
+    common word would cost more than the search: they run in a last query on the chosen ids.
+    """
     state_filter = " OR ".join(f'scope:"{state}"' for state in states)
     words = " AND ".join(f'"{term}"*' for term in terms)
-    match = f'scope:"w{int(workspace_id)}" AND ({state_filter}) AND {{title summary body}} : ({words})'
-    sql = (f"SELECT {_COLUMNS}, m.summary_hl, m.body_snippet FROM ("
-           "SELECT rowid AS id, instr(highlight(article_search, 1, char(2), char(3)), char(2)) > 0 AS in_title, "
-           "bm25(article_search, 0.0, 10.0, 4.0, 1.0) AS score, "
-           "highlight(article_search, 2, char(2), char(3)) AS summary_hl, "
+    scope = f'scope:"w{int(workspace_id)}" AND ({state_filter})'
+    ranked = ("SELECT rowid FROM article_search WHERE article_search MATCH ? "
+              "ORDER BY bm25(article_search, 0.0, 10.0, 4.0, 1.0) LIMIT ?")
+    ids = [row[0] for row in db.database.execute_sql(ranked, (f"{scope} AND title : ({words})", limit))]
+    if len(ids) < limit:
+        everywhere = db.database.execute_sql(ranked, (f"{scope} AND {{title summary body}} : ({words})",
+                                                      limit + len(ids)))
+        ids += [row[0] for row in everywhere if row[0] not in ids][:limit - len(ids)]
+    if not ids:
+        return []
+    marks = ", ".join("?" * len(ids))
+    sql = (f"SELECT {_COLUMNS}, highlight(article_search, 2, char(2), char(3)) AS summary_hl, "
            f"snippet(article_search, 3, char(2), char(3), '…', {SNIPPET_WORDS}) AS body_snippet "
-           "FROM article_search WHERE article_search MATCH ? ORDER BY in_title DESC, score LIMIT ?"
-           ") AS m JOIN article AS a ON a.id = m.id ORDER BY m.in_title DESC, m.score")
-    return list(Article.raw(sql, match, limit))
+           "FROM article_search JOIN article AS a ON a.id = article_search.rowid "
+           f"WHERE article_search MATCH ? AND article_search.rowid IN ({marks})")
+    rows = {row.id: row for row in Article.raw(sql, f"{scope} AND {{title summary body}} : ({words})", *ids)}
+    return [rows[i] for i in ids if i in rows]
 
 
 def _postgres(workspace_id, terms, states, limit):

@@ -177,3 +177,17 @@ def test_public_pages_are_cacheable_and_a_revalidation_answers_304_without_rende
     assert changed.status_code == 200 and changed.headers["ETag"] != first.headers["ETag"]
     partial = client.get(article_url(article), headers={"HX-Request": "true"})
     assert partial.headers["ETag"] != changed.headers["ETag"]
+
+
+def test_a_category_lists_its_articles_a_page_at_a_time(client, center, monkeypatch):
+    from helpdesk.knowledge import pages
+
+    workspace, _, sub, _ = center
+    monkeypatch.setattr(pages, "CATEGORY_PAGE", 2)
+    for title in ("Alpha", "Beta", "Gamma"):
+        make_article(workspace, title, category=sub)
+    first = client.get(h(workspace, f"categories/{sub.id}")).get_data(as_text=True)
+    assert "Alpha" in first and "Beta" in first and "Gamma" not in first
+    next_url = re.search(r'href="([^"]+after_id=[^"]+)"', first).group(1).replace("&amp;", "&")
+    second = client.get(next_url).get_data(as_text=True)
+    assert "Gamma" in second and "Reset your password" in second and "Alpha" not in second
