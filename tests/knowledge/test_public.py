@@ -191,3 +191,12 @@ def test_a_category_lists_its_articles_a_page_at_a_time(client, center, monkeypa
     next_url = re.search(r'href="([^"]+after_id=[^"]+)"', first).group(1).replace("&amp;", "&")
     second = client.get(next_url).get_data(as_text=True)
     assert "Gamma" in second and "Reset your password" in second and "Alpha" not in second
+
+
+def test_a_page_with_a_personal_message_waiting_is_private_and_keeps_its_token(client, center):
+    article = center[3]
+    with client.session_transaction() as session:
+        session["_flashes"] = [("success", "Thanks for writing to us.")]
+    page = client.get(article_url(article))
+    assert "private" in page.headers["Cache-Control"] and "public" not in page.headers["Cache-Control"]
+    assert "X-CSRFToken" in page.get_data(as_text=True)
