@@ -116,9 +116,9 @@ def is_seeded(size):
     return workspace is not None and workspace.name == workspace_name(size)
 
 
-def prepare(url, size, log):
-    """Make sure the database of `url` holds a complete seed of `size` tickets; the seconds seeding took (None: reused)."""
-    from bench.seed import seed_workspace
+def prepare_seeded(url, seeded, seed, label, log):
+    """Make sure the database of `url` holds a complete seed (`seeded()` says so), else run `seed()` (which
+    returns its seconds) on a fresh one; the seconds seeding took (None: reused)."""
     from helpdesk.cli import migration_runner
     from helpdesk.extensions import db
 
@@ -126,17 +126,25 @@ def prepare(url, size, log):
     app = build_app(url)
     with app.app_context(), db.database.connection_context():
         migration_runner().up()
-        if is_seeded(size):
-            log(f"{engine(url)} {size:,}: reusing {url}")
+        if seeded():
+            log(f"{label}: reusing {url}")
             return None
-    log(f"{engine(url)} {size:,}: seeding {url}")
+    log(f"{label}: seeding {url}")
     create_database(url, fresh=True)
     app = build_app(url)
     with app.app_context(), db.database.connection_context():
         migration_runner().up()
-        result = seed_workspace(size, slug=SLUG, progress=log)
-    log(f"{engine(url)} {size:,}: seeded in {result.seconds:.0f}s")
-    return result.seconds
+        seconds = seed()
+    log(f"{label}: seeded in {seconds:.0f}s")
+    return seconds
+
+
+def prepare(url, size, log):
+    """Make sure the database of `url` holds a complete seed of `size` tickets; the seconds seeding took (None: reused)."""
+    from bench.seed import seed_workspace
+
+    return prepare_seeded(url, lambda: is_seeded(size),
+                          lambda: seed_workspace(size, slug=SLUG, progress=log).seconds, f"{engine(url)} {size:,}", log)
 
 
 def _share(workspace_id, word, newest_id, sample):

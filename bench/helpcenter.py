@@ -98,27 +98,19 @@ def seed(progress=print):
     return time.perf_counter() - started
 
 
-def prepare(url, log):
-    from bench.__main__ import build_app, create_database
-    from helpdesk.cli import migration_runner
-    from helpdesk.extensions import db
+def _seeded():
     from helpdesk.workspaces.models import Workspace
 
-    create_database(url, fresh=False)
-    app = build_app(url)
-    with app.app_context(), db.database.connection_context():
-        migration_runner().up()
-        found = Workspace.get_or_none(Workspace.slug == SLUG)
-        if found is not None and found.name == SEED_VERSION:
-            log(f"help center: reusing {url}")
-            return app
-    log(f"help center: seeding {url}")
-    create_database(url, fresh=True)
-    app = build_app(url)
-    with app.app_context(), db.database.connection_context():
-        migration_runner().up()
-        log(f"help center: seeded in {seed(progress=log):.0f}s")
-    return app
+    found = Workspace.get_or_none(Workspace.slug == SLUG)
+    return found is not None and found.name == SEED_VERSION
+
+
+def prepare(url, log):
+    """The app on a database holding the help center's seed (made once)."""
+    from bench.__main__ import build_app, prepare_seeded
+
+    prepare_seeded(url, _seeded, lambda: seed(progress=log), "help center", log)
+    return build_app(url)
 
 
 def plan(app, requests, rng):

@@ -2,7 +2,7 @@
 from peewee import JOIN
 
 from helpdesk.knowledge.models import Article, Category, State
-from helpdesk.knowledge.services import _LISTED
+from helpdesk.knowledge.services import LISTED_FIELDS
 
 RELATED_LIMIT = 5
 CATEGORY_PAGE = 50
@@ -51,7 +51,7 @@ def related_articles(workspace, article, limit=RELATED_LIMIT):
     """Other published articles of the same category, the most helpful first (none without a category)."""
     if not article.category_id:
         return []
-    return list(Article.of(workspace, *_LISTED)
+    return list(Article.of(workspace, *LISTED_FIELDS)
                 .where(Article.category == article.category_id, Article.state == State.PUBLISHED,
                        Article.id != article.id)
                 .order_by(Article.helpful_yes.desc(), Article.updated_at.desc()).limit(limit))

@@ -248,7 +248,7 @@ def agent_articles(workspace, *, query="", state=None, limit=100):
 
 # --- what visitors see ---------------------------------------------------------------------------------
 
-_LISTED = (Article.id, Article.workspace, Article.category, Article.title, Article.slug, Article.summary,
+LISTED_FIELDS = (Article.id, Article.workspace, Article.category, Article.title, Article.slug, Article.summary,
            Article.state, Article.updated_at, Article.helpful_yes)
 
 
@@ -260,13 +260,13 @@ def public_categories(workspace):
 
 def popular_articles(workspace, limit=5):
     """Published articles found helpful most often, then the newest."""
-    return list(Article.of(workspace, *_LISTED).where(Article.state == State.PUBLISHED)
+    return list(Article.of(workspace, *LISTED_FIELDS).where(Article.state == State.PUBLISHED)
                 .order_by(Article.helpful_yes.desc(), Article.updated_at.desc()).limit(limit))
 
 
 def recent_articles(workspace, limit=5):
     """Published articles, most recently updated first."""
-    return list(Article.of(workspace, *_LISTED).where(Article.state == State.PUBLISHED)
+    return list(Article.of(workspace, *LISTED_FIELDS).where(Article.state == State.PUBLISHED)
                 .order_by(Article.updated_at.desc()).limit(limit))
 
 
