@@ -93,3 +93,32 @@ def test_an_agent_writes_with_a_live_preview_and_links_an_article_into_a_reply(a
     reply = page.get_by_label("Reply to the customer").input_value()
     assert f"/h/{workspace.slug}/articles/{article.id}-{article.slug})" in reply
     shots.take(page, "ticket-insert-link", phone=True)
+
+
+def test_two_editors_the_second_save_is_refused_and_keeps_what_was_typed(app, new_page, shots):
+    workspace, article = seed_center()
+    owner = workspace.membership_set.get().user
+    ann, bob = new_page(), new_page(expected_errors=[r"status of 409 \(CONFLICT\)"])  # the refused save
+    for page in (ann, bob):
+        page.set_viewport_size(LAPTOP)
+        sign_in(page, owner)
+        page.goto(f"/w/{workspace.slug}/knowledge/articles/{article.id}/edit")
+    ann.get_by_label("Summary").fill("Ann's summary, saved first")
+    ann.get_by_role("button", name="Save article").click()
+    expect(ann.get_by_text("Article saved (version 2).")).to_be_visible()
+
+    bob.get_by_label("Summary").fill("Bob's summary, typed at the same time")
+    bob.get_by_role("button", name="Save article").click()
+    expect(bob.get_by_role("alert").filter(has_text="saved version 2")).to_be_visible()
+    expect(bob.get_by_label("Summary")).to_have_value("Bob's summary, typed at the same time")
+    expect(bob.locator("pre.diff .diff-added").filter(has_text="Ann's summary")).to_be_visible()
+    shots.take(bob, "conflict", phone=True)
+    bob.get_by_role("button", name="Save article").click()
+    expect(bob.get_by_text("Article saved (version 3).")).to_be_visible()
+
+    bob.get_by_role("link", name="History").click()
+    expect(bob.get_by_role("link", name="Version 1")).to_be_visible()
+    shots.take(bob, "history", phone=True)
+    bob.goto(f"/h/{workspace.slug}/categories/{article.category_id}")
+    expect(bob.get_by_role("heading", level=1)).to_have_text("Passwords")
+    shots.take(bob, "public-category", phone=True)
