@@ -9,6 +9,7 @@ from helpdesk.billing.services import create_plan, subscribe
 from helpdesk.core.clock import utcnow
 from helpdesk.customers.services import find_or_create_customer
 from helpdesk.extensions import db
+from helpdesk.knowledge.samples import seed_sample_articles
 from helpdesk.tickets import services as tickets
 from helpdesk.tickets.models import Channel, Status
 from helpdesk.workspaces.models import Membership, Role, Workspace
@@ -35,6 +36,7 @@ def seed_demo():
         subscribe(workspace, find_or_create_demo_plan(now))
         Membership.create(workspace=workspace, user=agent, role=Role.AGENT, created_at=now)
         seed_sample_tickets(workspace, owner, agent, now)
+        seed_sample_articles(workspace, Membership.of(workspace).where(Membership.user == owner).get(), now)
     return True
 
 

@@ -128,6 +128,12 @@ def delete_article(article_id):
     return redirect(url_for("workspace.knowledge.index"))
 
 
+@bp.route("/articles/<int:article_id>")
+def read_article(article_id):
+    """An article as agents read it, whatever its state (internal ones are for them)."""
+    return render_template("knowledge/article.html", article=_found(kb.get_article, article_id), states=State)
+
+
 @bp.route("/articles/<int:article_id>/history")
 def history(article_id):
     """Every revision; `?version=N` shows what that save changed (a difflib diff against the one before)."""

@@ -135,3 +135,14 @@ def _ticket(workspace):
     from tests.factories import make_ticket
 
     return make_ticket(workspace)
+
+
+def test_agents_read_internal_articles_rendered(client, app):
+    workspace = make_workspace()
+    agent = add_member(workspace)
+    article = make_article(workspace, "Refund runbook", body="## Step one\n<script>x</script>Call the bank.",
+                           state=State.INTERNAL)
+    sign_in(client, agent.user)
+    page = client.get(kb(workspace, f"articles/{article.id}")).get_data(as_text=True)
+    assert '<h2 id="s-step-one">' in page and "Call the bank." in page and "<script>x" not in page
+    assert "Internal (agents only)" in page and "Edit the article" not in page
