@@ -56,7 +56,7 @@ def _init_extensions(app):
 
 
 def _register_blueprints(app):
-    from helpdesk import accounts, health, mail, workspaces
+    from helpdesk import accounts, billing, health, mail, workspaces
     from helpdesk.help_center_pages import helpcenter_bp
     from helpdesk.workspace_pages import workspace_bp
     from helpdesk.workspaces.scope import add_workspace_slug
@@ -65,6 +65,7 @@ def _register_blueprints(app):
     app.register_blueprint(accounts.bp)
     app.register_blueprint(workspaces.public_bp)
     app.register_blueprint(mail.oauth_bp)  # the fixed OAuth callback of mailbox connections
+    app.register_blueprint(billing.public_bp)  # the payment provider's webhooks and test checkout
     app.register_blueprint(workspace_bp)
     app.register_blueprint(helpcenter_bp)  # the public help center at /h/<slug>/
     app.url_defaults(add_workspace_slug)

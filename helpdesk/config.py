@@ -129,6 +129,12 @@ def load_config(environ=None, overrides=None):
         "STORAGE_DIR": environ.get("STORAGE_DIR") or str(INSTANCE_DIR / "storage"),
         "TAX_RATE_BP": _percent_bp(environ, "TAX_RATE", "0"),  # TAX_RATE percent, on every invoice (R8)
         "INVOICE_SELLER": environ.get("INVOICE_SELLER") or "Helpdesk operator (set INVOICE_SELLER)",
+        # Card payments through Stripe Checkout; unset: the built-in test provider (refused in production).
+        "STRIPE_SECRET_KEY": environ.get("STRIPE_SECRET_KEY") or None,
+        "STRIPE_WEBHOOK_SECRET": environ.get("STRIPE_WEBHOOK_SECRET") or None,
+        # Printed on invoices paid by bank transfer, lines separated by ';'; unset: no bank transfer.
+        "BANK_DETAILS": [line.strip() for line in environ.get("BANK_DETAILS", "").split(";") if line.strip()],
+        "REFUND_PARTIAL_MONTHS": environ.get("REFUND_PARTIAL_MONTHS", "0") == "1",  # R12: refund part months
         # s3://bucket/prefix: stored files go to an S3-compatible bucket instead of STORAGE_DIR.
         "STORAGE_URL": environ.get("STORAGE_URL") or None,
         "S3_ENDPOINT_URL": environ.get("S3_ENDPOINT_URL") or None,  # unset: AWS S3 itself
@@ -154,6 +160,11 @@ def load_config(environ=None, overrides=None):
         if config[name] < 1:
             raise ConfigError(f"{name} must be at least 1")
     _check_storage(config, environ, production)
+    if bool(config["STRIPE_SECRET_KEY"]) != bool(config["STRIPE_WEBHOOK_SECRET"]):
+        raise ConfigError("STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET must be set together")
+    if production and not config["STRIPE_SECRET_KEY"]:
+        raise ConfigError("STRIPE_SECRET_KEY is missing (required in production: the built-in test payment "
+                          "provider takes no real money)")
     if production and config["SECRET_KEY"] == DEV_SECRET_KEY:
         raise ConfigError("SECRET_KEY must not be the development default in production")
 

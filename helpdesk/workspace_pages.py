@@ -7,6 +7,7 @@ this module is first imported: a blueprint cannot take new children after an
 app registered it, and tests build several apps.
 """
 import helpdesk.accounts.views  # noqa: F401  (each views module registers its routes)
+import helpdesk.billing.public_views  # noqa: F401
 import helpdesk.billing.views  # noqa: F401
 import helpdesk.customers.views  # noqa: F401
 import helpdesk.knowledge.views  # noqa: F401

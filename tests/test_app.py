@@ -16,6 +16,7 @@ PRODUCTION = {
     "DATABASE_URL": "postgresql://db.internal/helpdesk",
     "BASE_URL": "https://help.example.com",
     "ENCRYPTION_KEYS": "ZGV2LW9ubHktZW5jcnlwdGlvbi1rZXktMzJieXRlcyE=",
+    "STRIPE_SECRET_KEY": "sk_live_x", "STRIPE_WEBHOOK_SECRET": "whsec_x",
 }
 
 
@@ -25,7 +26,7 @@ def test_production_config_accepts_complete_settings():
     assert config["TRIAL_DAYS"] == 14
 
 
-@pytest.mark.parametrize("name", ["SECRET_KEY", "DATABASE_URL", "BASE_URL", "ENCRYPTION_KEYS"])
+@pytest.mark.parametrize("name", ["SECRET_KEY", "DATABASE_URL", "BASE_URL", "ENCRYPTION_KEYS", "STRIPE_SECRET_KEY"])
 def test_production_config_names_a_missing_setting(name):
     environ = {k: v for k, v in PRODUCTION.items() if k != name}
     with pytest.raises(ConfigError, match=name):

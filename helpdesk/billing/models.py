@@ -59,7 +59,7 @@ class Subscription(TenantModel):
 class InvoiceStatus:
     """Invoice states and the moves between them (one place)."""
 
-    OPEN, PAID, VOID, REFUNDED = "open", "paid", "void", "refunded"
+    OPEN, PAID, VOID, REFUNDED = "open", "paid", "void", "refunded"  # refunded: in full
     TRANSITIONS = {OPEN: {PAID, VOID}, PAID: {REFUNDED}, VOID: set(), REFUNDED: set()}
 
 
@@ -78,6 +78,7 @@ class Invoice(BaseModel):
     buyer_address = TextField(default="")
     buyer_country = CharField(max_length=2, default="")
     buyer_vat_id = CharField(max_length=32, default="")
+    plan = ForeignKeyField(Plan, null=True, on_delete="SET NULL")  # what paying it buys; the name stays
     plan_name = CharField(max_length=80)
     seats = IntegerField()
     period_months = IntegerField()
@@ -92,6 +93,22 @@ class Invoice(BaseModel):
     gross = IntegerField()
     issued_at = DateTimeField()
     paid_at = DateTimeField(null=True)
+    kind = CharField(max_length=16, default="period")  # period: a prepaid period; seats: seats added mid-period
+    method = CharField(max_length=16, default="card")  # card (the provider's checkout) or bank (transfer)
+    buyer_email = CharField(max_length=254, default="")  # who asked for it; the receipt goes there
+    provider_ref = CharField(max_length=255, null=True, index=True)  # the provider's checkout session
+    payment_ref = CharField(max_length=255, null=True)  # the provider's payment, for refunds
+    decline_reason = TextField(default="")  # why the last card payment failed; the invoice stays open
+    refunded = IntegerField(default=0)  # minor units given back so far (R12)
+    flag = TextField(default="")  # for the operator: a payment to give back (cancelled, deleted, void)
+
+
+class WebhookEvent(BaseModel):
+    """A provider event applied once: its id is stored with the transaction that applied it."""
+
+    event_id = CharField(max_length=255, unique=True)
+    type = CharField(max_length=100)
+    outcome = CharField(max_length=100)
 
 
 class LifecycleNotice(TenantModel):
@@ -119,4 +136,4 @@ class Deletion(BaseModel):
     rows_deleted = IntegerField(default=0)
 
 
-MODELS = [Plan, PriceChange, Subscription, Invoice, LifecycleNotice, Deletion]
+MODELS = [Plan, PriceChange, Subscription, Invoice, WebhookEvent, LifecycleNotice, Deletion]

@@ -163,11 +163,16 @@ def subscribe(workspace, plan, *, seats=1, months=1):
     return Subscription.of(workspace).get()
 
 
-def create_invoice(workspace, plan, seats, months, buyer, *, period_start, now, seller, tax_rate):
-    """An open invoice with the next number; `buyer` holds name, address, country, vat_id."""
+def create_invoice(workspace, plan, seats, months, buyer, *, period_start, now, seller, tax_rate, kind="period",
+                   amounts=None, period_end=None, method="card"):
+    """An open invoice with the next number; `buyer` holds name, address, country, vat_id, email.
+
+    A period invoice is priced by `quote`; seats added mid-period (`kind="seats"`) bring their `amounts`
+    and `period_end`.
+    """
     if not (buyer.get("name") or "").strip():
         raise BillingError("The invoice needs the buyer's name.")
-    amounts = quote(plan, seats, months, period_start=period_start, tax_rate=tax_rate)
+    amounts = amounts or quote(plan, seats, months, period_start=period_start, tax_rate=tax_rate)
     for _attempt in range(5):  # two invoices racing for one number: the loser takes the next
         number = (Invoice.select(fn.MAX(Invoice.number)).scalar() or 0) + 1
         try:
@@ -175,9 +180,10 @@ def create_invoice(workspace, plan, seats, months, buyer, *, period_start, now, 
                 invoice = Invoice.create(
                     number=number, workspace=workspace, seller=seller, buyer_name=buyer["name"].strip(),
                     buyer_address=buyer.get("address", ""), buyer_country=(buyer.get("country") or "").upper(),
-                    buyer_vat_id=buyer.get("vat_id", ""), plan_name=plan.name, seats=seats, period_months=months,
-                    period_start=period_start, period_end=add_months(period_start, months), currency=plan.currency,
-                    issued_at=now, created_at=now, **amounts)
+                    buyer_vat_id=buyer.get("vat_id", ""), buyer_email=buyer.get("email", ""), plan=plan,
+                    plan_name=plan.name, seats=seats, period_months=months, period_start=period_start,
+                    period_end=period_end or add_months(period_start, months), currency=plan.currency,
+                    kind=kind, method=method, issued_at=now, created_at=now, **amounts)
             break
         except IntegrityError:
             continue

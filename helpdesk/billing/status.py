@@ -3,10 +3,20 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from peewee import fn
 
-from helpdesk.billing.models import Invoice, Plan, Subscription
+from helpdesk.billing.models import Invoice
+from helpdesk.billing.payments import paid_seats, seats_in_use, subscription_of
 from helpdesk.billing.timeline import FREE_IDLE, deletion_date, long_date
 from helpdesk.tickets.models import Ticket
 from helpdesk.workspaces.models import Membership, Workspace
+
+
+def money(amount, currency):
+    """'35.70 EUR' from minor units (every currency sold here has two decimals)."""
+    return f"{amount / 100:.2f} {currency}"
+
+
+def invoice_statuses():
+    return {"open": _("Open"), "paid": _("Paid"), "void": _("Void (replaced)"), "refunded": _("Refunded")}
 
 
 def state_in_words(workspace, *, now):
@@ -34,18 +44,13 @@ def state_in_words(workspace, *, now):
 
 
 def plan_summary(workspace, *, now):
-    """Everything "Your plan" shows, in four queries."""
-    subscription = Subscription.of(workspace, Subscription, Plan).join(Plan).first()
-    plan = subscription.plan if subscription else None
-    if workspace.status == Workspace.TRIAL:
-        seats_paid = plan.trial_seat_limit if plan else None
-    elif workspace.free_plan:
-        seats_paid = plan.seat_limit if plan else None
-    else:
-        seats_paid = subscription.seats if subscription and workspace.paid_until else 0
+    """Everything "Your plan" shows, in a handful of queries."""
+    subscription = subscription_of(workspace)
     state, next_step = state_in_words(workspace, now=now)
     return {
-        "state": state, "next_step": next_step, "plan": plan, "seats_paid": seats_paid,
-        "seats_used": Membership.of(workspace).count(),
+        "state": state, "next_step": next_step, "plan": subscription.plan if subscription else None,
+        "seats_paid": paid_seats(workspace, now=now), "seats_bought": subscription.seats if subscription else None,
+        "seats_used": seats_in_use(workspace, now=now), "members": Membership.of(workspace).count(),
+        "invoice_status": invoice_statuses(),
         "invoices": list(Invoice.select().where(Invoice.workspace == workspace).order_by(Invoice.number.desc())),
     }

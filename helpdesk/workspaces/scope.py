@@ -17,10 +17,11 @@ from helpdesk.workspaces.services import may_write, memberships_of
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 # Writes a read-only workspace still allows (R13): managing members (to fit the seats it will
-# pay for), leaving, and saying who is looking at a ticket.
+# pay for), leaving, saying who is looking at a ticket, and paying.
 ALLOWED_WHEN_READ_ONLY = {
     "workspace.invite", "workspace.revoke_invitation", "workspace.change_role", "workspace.remove_member",
     "workspace.transfer_ownership", "workspace.tickets.presence",
+    "workspace.billing.buy", "workspace.billing.add_seats", "workspace.billing.pay_invoice",
 }
 
 workspace_bp = Blueprint("workspace", __name__, url_prefix="/w/<workspace_slug>")

@@ -23,7 +23,7 @@ def test_r5_your_plan_tells_the_owner_the_state_and_what_happens_next_with_dates
         page = client.get(f"/w/{workspace.slug}/billing/").get_data(as_text=True)
         assert "Free trial: 13 days left" in page or "Free trial: 14 days left" in page
         assert f"On {ends} the workspace becomes read-only until a plan is paid." in page
-        assert "2 of 3" in page and "Team" in page and "Paying from this page is not available yet." in page
+        assert "2 of 3" in page and "Team" in page and "See the total" in page
 
         invoice = create_invoice(workspace, plan, 2, 1, {"name": "Acme"}, period_start=now, now=now, seller="Op",
                                  tax_rate=1900)
@@ -35,7 +35,7 @@ def test_r5_your_plan_tells_the_owner_the_state_and_what_happens_next_with_dates
         since = (now - timedelta(days=1)).strftime("%-d %B %Y")
         assert f"Read-only since {since}." in page
         assert "this workspace and all its data will be deleted unless a plan is paid" in page
-        assert f"<td data-label=\"Number\">{invoice.number}</td>" in page and "35.70 EUR" in page
+        assert f">{invoice.number}</a></td>" in page and "35.70 EUR" in page
         assert counter.count <= 12, counter.statements
 
 

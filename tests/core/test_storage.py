@@ -106,7 +106,8 @@ def test_a_storage_url_without_a_bucket_is_refused(url):
 def test_production_with_a_worker_refuses_to_start_without_storage_url():
     production = {"HELPDESK_ENV": "production", "SECRET_KEY": "s" * 40, "BASE_URL": "https://help.example.com",
                   "DATABASE_URL": "postgresql://db.internal/helpdesk", "REDIS_URL": "redis://redis.internal:6379/0",
-                  "ENCRYPTION_KEYS": "ZGV2LW9ubHktZW5jcnlwdGlvbi1rZXktMzJieXRlcyE="}
+                  "ENCRYPTION_KEYS": "ZGV2LW9ubHktZW5jcnlwdGlvbi1rZXktMzJieXRlcyE=",
+                  "STRIPE_SECRET_KEY": "sk_live_x", "STRIPE_WEBHOOK_SECRET": "whsec_x"}
     with pytest.raises(ConfigError, match="STORAGE_URL is missing"):
         load_config(production)
     assert load_config({**production, "STORAGE_URL": "s3://helpdesk-files/prod"})["STORAGE_URL"]
