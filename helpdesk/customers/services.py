@@ -3,6 +3,7 @@ from peewee import fn
 
 from helpdesk.accounts.services import normalize_email
 from helpdesk.core import audit
+from helpdesk.core.inserts import create_row
 from helpdesk.customers.models import Customer
 from helpdesk.extensions import db
 
@@ -21,8 +22,8 @@ def find_or_create_customer(workspace, email, name="", *, now):
     email = normalize_email(email)
     customer = Customer.of(workspace).where(Customer.email == email).first()
     if customer is None:
-        customer = Customer.create(workspace=workspace, email=email, name=(name or "").strip()[:200],
-                                   created_at=now, updated_at=now)
+        customer = create_row(Customer, workspace=workspace, email=email, name=(name or "").strip()[:200],
+                              created_at=now, updated_at=now)
     elif name and not customer.name:
         customer.name, customer.updated_at = name.strip()[:200], now
         customer.save()

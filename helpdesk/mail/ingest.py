@@ -39,6 +39,7 @@ from peewee import DatabaseError, IntegrityError
 from helpdesk.accounts.models import User
 from helpdesk.core import storage
 from helpdesk.core.mailer import send_email
+from helpdesk.core.inserts import create_row
 from helpdesk.core.sanitize import REMOTE_IMAGE_ALT, sanitize_html
 from helpdesk.core.urls import external_url
 from helpdesk.customers.services import find_or_create_customer
@@ -127,7 +128,7 @@ def store_inbound(workspace_id, mailbox_id, uidvalidity, uid, raw, *, now):
 
 def _insert(values):
     with db.database.atomic():  # a savepoint inside a caller's transaction, which a refused row leaves usable
-        return InboundEmail(id=InboundEmail.insert(values).execute(), **values)
+        return create_row(InboundEmail, **values)
 
 
 def _stored_id(mailbox_id, uidvalidity, uid):

@@ -12,6 +12,7 @@ from peewee import IntegrityError, fn
 
 from helpdesk.accounts.models import User
 from helpdesk.core import storage
+from helpdesk.core.inserts import create_row
 from helpdesk.core.sanitize import html_to_text
 from helpdesk.extensions import db
 from helpdesk.jobs import enqueue, resolve
@@ -62,8 +63,8 @@ class ReplyRefused(TicketError):
 
 
 def _event(ticket, actor, kind, now, **data):
-    return TicketEvent.create(workspace=ticket.workspace_id, ticket=ticket, actor=actor, kind=kind,
-                              data=json.dumps(data, default=str), created_at=now)
+    return create_row(TicketEvent, workspace=ticket.workspace_id, ticket=ticket, actor=actor, kind=kind,
+                      data=json.dumps(data, default=str), created_at=now)
 
 
 def preview_of(text):
@@ -80,9 +81,9 @@ def _store_attachments(message, uploads, now):
     for upload in uploads:
         filename = clean_filename(upload.filename)  # agents' uploads and mail's names alike
         key = storage.save(message.workspace_id, filename, upload.data)
-        Attachment.create(workspace=message.workspace_id, message=message, filename=filename,
-                          content_type=upload.content_type or "application/octet-stream", size=len(upload.data),
-                          storage_key=key, content_id=getattr(upload, "content_id", None), created_at=now)
+        create_row(Attachment, workspace=message.workspace_id, message=message, filename=filename,
+                   content_type=upload.content_type or "application/octet-stream", size=len(upload.data),
+                   storage_key=key, content_id=getattr(upload, "content_id", None), created_at=now)
 
 
 def open_ticket(workspace, customer, subject, body, *, now, channel=Channel.MANUAL, actor=None,
@@ -97,17 +98,17 @@ def open_ticket(workspace, customer, subject, body, *, now, channel=Channel.MANU
         for _ in range(5):  # two tickets racing for one number: the loser takes the next
             try:
                 with db.database.atomic():
-                    ticket = Ticket.create(workspace=workspace, number=_next_number(workspace), subject=subject,
-                                           channel=channel, customer=customer, created_at=now, updated_at=now,
-                                           last_customer_activity_at=now, message_count=1, preview=preview_of(text))
+                    ticket = create_row(Ticket, workspace=workspace, number=_next_number(workspace), subject=subject,
+                                        channel=channel, customer=customer, created_at=now, updated_at=now,
+                                        last_customer_activity_at=now, message_count=1, preview=preview_of(text))
                 break
             except IntegrityError:
                 continue
         else:
             raise TicketError("Could not number the ticket; please try again.")
-        message = Message.create(workspace=workspace, ticket=ticket, kind=Message.CUSTOMER, customer=customer,
-                                 author=actor, body_text=text, body_html=body_html,
-                                 email_message_id=email_message_id, created_at=now)
+        message = create_row(Message, workspace=workspace, ticket=ticket, kind=Message.CUSTOMER, customer=customer,
+                             author=actor, body_text=text, body_html=body_html,
+                             email_message_id=email_message_id, created_at=now)
         _store_attachments(message, attachments, now)
         _event(ticket, actor, "created", now, channel=channel)
         search.index_ticket(ticket.id, ticket.workspace_id,
@@ -120,9 +121,9 @@ def add_customer_message(ticket, body, *, now, body_html=None, email_message_id=
     """A customer's reply on their ticket (or a colleague's: `customer`); it reopens a solved or pending ticket."""
     text = body if body is not None else html_to_text(body_html or "")
     with db.database.atomic():
-        message = Message.create(workspace=ticket.workspace_id, ticket=ticket, kind=Message.CUSTOMER,
-                                 customer=customer or ticket.customer_id, body_text=text, body_html=body_html,
-                                 email_message_id=email_message_id, created_at=now)
+        message = create_row(Message, workspace=ticket.workspace_id, ticket=ticket, kind=Message.CUSTOMER,
+                             customer=customer or ticket.customer_id, body_text=text, body_html=body_html,
+                             email_message_id=email_message_id, created_at=now)
         _store_attachments(message, attachments, now)
         if ticket.status in (Status.SOLVED, Status.PENDING):
             _set_status(ticket, None, Status.OPEN, now, reason="customer replied")
