@@ -12,6 +12,7 @@ from helpdesk.billing.services import create_invoice, create_plan, subscribe
 from helpdesk.core import storage
 from helpdesk.core.audit import AuditEntry
 from helpdesk.extensions import db
+from helpdesk.helpcenter.models import HelpCenter
 from helpdesk.mail import ingest
 from helpdesk.mail.jobs import fetch_due_mailboxes
 from helpdesk.mail.models import BlockedSender, Mailbox, OutboundEmail
@@ -23,6 +24,7 @@ from helpdesk.workspaces.services import WorkspaceError, invite
 from tests.billing.helpers import START, Clock, reload, subjects
 from tests.conftest import drain_jobs, sign_in
 from tests.factories import DEFAULT_PASSWORD, add_member, customer_mail, make_customer, make_user, make_workspace
+from tests.knowledge.helpers import fill_knowledge
 
 Upload = namedtuple("Upload", "filename content_type data")
 
@@ -51,6 +53,8 @@ def fill_workspace(name, plan):
     LifecycleNotice.create(workspace=workspace, kind="trial_ends_7d", period="2026-12-15T09:00", claimed_at=START)
     invoice = create_invoice(workspace, plan, 2, 12, {"name": f"{name} Ltd", "country": "de"}, period_start=START,
                              now=START, seller="Operator GmbH", tax_rate=1900)
+    HelpCenter.create(workspace=workspace)
+    fill_knowledge(workspace, owner_membership, START)  # its image is a third stored file, not counted in keys
     keys = [a.storage_key for a in Attachment.of(workspace)] + [ingest.InboundEmail.of(workspace).get().raw_key]
     return workspace, owner, invoice, keys
 

@@ -19,3 +19,14 @@ def make_article(workspace, title="Reset your password", body="Open **Account** 
                  now=None):
     return kb.save_article(workspace, actor or owner_of(workspace), None, title=title, summary=summary, body=body,
                            state=state, category_id=category.id if category else None, now=now or utcnow())
+
+
+def fill_knowledge(workspace, owner, now):
+    """A row in every knowledge table of `workspace` (the R21 deletion test fills every tenant table)."""
+    from helpdesk.knowledge import images
+
+    category = make_category(workspace, "Billing", actor=owner)
+    article = make_article(workspace, "Refunds", category=category, actor=owner, now=now)
+    kb.record_vote(workspace, article, "visitor", True, now=now)
+    kb.record_failed_search(workspace, "zebra", now=now)
+    return images.upload_image(workspace, owner, "logo.png", b"\x89PNG\r\n\x1a\n" + bytes(8), now=now)
