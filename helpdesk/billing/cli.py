@@ -1,13 +1,17 @@
-"""`flask billing ...`: the lifecycle run, restoring a cancelled workspace, plans."""
+"""`flask billing ...`: the lifecycle run, restoring a cancelled workspace, plans, invoices and refunds."""
 from datetime import datetime, timezone
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 from helpdesk.billing import services
 from helpdesk.billing.deletion import restore_workspace
 from helpdesk.billing.lifecycle import run_lifecycle
-from helpdesk.billing.models import PERIODS
+from helpdesk.billing.models import PERIODS, Invoice
+from helpdesk.billing.payments import apply_payment
+from helpdesk.billing.providers import provider
+from helpdesk.billing.refunds import refund as refund_invoice
 from helpdesk.core.clock import utcnow
 from helpdesk.extensions import db
 from helpdesk.workspaces.models import Workspace
@@ -55,6 +59,53 @@ def restore(slug, now_text):
         except WorkspaceError as error:
             raise click.ClickException(str(error)) from None
     click.echo(f"{slug} restored: {status}")
+
+
+def _invoice(number):
+    invoice = Invoice.get_or_none(Invoice.number == number)
+    if invoice is None:
+        raise click.ClickException(f"There is no invoice {number}.")
+    return invoice
+
+
+@billing_cli.command("mark-paid")
+@click.argument("number", type=int)
+def mark_paid(number):
+    """Record a bank transfer for invoice NUMBER: the workspace gets what it bought (R9)."""
+    with db.database.connection_context():
+        invoice = _invoice(number)
+        if invoice.method != "bank":
+            raise click.ClickException(f"Invoice {number} is paid by card; the provider reports its payment.")
+        outcome = apply_payment(invoice, now=utcnow(), payment_ref="bank transfer")
+        invoice = _invoice(number)
+    click.echo(f"invoice {number}: {outcome}" + (f" ({invoice.flag})" if invoice.flag else ""))
+
+
+@billing_cli.command("refund")
+@click.argument("number", type=int)
+@click.option("--amount", type=int, help="Minor units (cents) to give back; default: the refund policy (R12).")
+def refund(number, amount):
+    """Refund invoice NUMBER: through the payment provider for cards, recorded for bank transfers."""
+    with db.database.connection_context():
+        invoice = _invoice(number)
+        try:
+            done = refund_invoice(invoice, now=utcnow(), provider=provider(), amount=amount,
+                                  partial_months=current_app.config["REFUND_PARTIAL_MONTHS"])
+        except services.BillingError as error:
+            raise click.ClickException(str(error)) from None
+    how = "through the payment provider" if invoice.method == "card" else "recorded: send the transfer yourself"
+    click.echo(f"invoice {number}: refunded {done / 100:.2f} {invoice.currency} ({how})")
+
+
+@billing_cli.command("invoices")
+@click.option("--flagged", is_flag=True, help="Only payments flagged for the operator to refund.")
+def invoices(flagged):
+    """Invoices, newest first, with their flags."""
+    with db.database.connection_context():
+        query = Invoice.select().order_by(Invoice.number.desc()).limit(200)
+        for invoice in query.where(Invoice.flag != "") if flagged else query:
+            click.echo(f"{invoice.number} {invoice.status} {invoice.method} {invoice.gross / 100:.2f} "
+                       f"{invoice.currency} {invoice.buyer_name}" + (f" FLAG: {invoice.flag}" if invoice.flag else ""))
 
 
 def _plan_options(func):

@@ -2,10 +2,13 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, PasswordField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-PERIOD_CHOICES = [("1", _l("1 month")), ("3", _l("3 months")), ("6", _l("6 months")), ("12", _l("12 months"))]
-METHOD_CHOICES = [("card", _l("Card (the payment provider's secure page)")), ("bank", _l("Bank transfer"))]
+PERIOD_CHOICES = [SelectChoice("1", _l("1 month")), SelectChoice("3", _l("3 months")),
+                  SelectChoice("6", _l("6 months")), SelectChoice("12", _l("12 months"))]
+METHOD_CHOICES = [SelectChoice("card", _l("Card (the payment provider's secure page)")),
+                  SelectChoice("bank", _l("Bank transfer"))]
 
 
 class BuyForm(FlaskForm):

@@ -9,6 +9,7 @@ void) is kept and flagged for the operator to refund.
 import logging
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from peewee import fn
 
 from helpdesk.billing.models import PERIODS, Invoice, InvoiceStatus, Plan, Subscription
@@ -18,7 +19,8 @@ from helpdesk.core import audit
 from helpdesk.core.mailer import send_email
 from helpdesk.extensions import db
 from helpdesk.workspaces.models import Invitation, Membership, Role, Workspace
-from helpdesk.workspaces.services import change_status
+from helpdesk.workspaces import services as workspace_services
+from helpdesk.workspaces.services import SeatLimitReached, change_status
 
 log = logging.getLogger(__name__)
 MAX_SEATS = 1000
@@ -63,12 +65,23 @@ def paid_seats(workspace, *, now):
     return subscription.seats if subscription else min((plan.trial_seat_limit for plan in plans), default=None)
 
 
-def check_free_seat(workspace, *, now):
-    """BillingError unless one more person can join (an invitation, its acceptance) (R10)."""
+def check_free_seat(workspace, *, now, accepting):
+    """SeatLimitReached unless one more person can be invited, or an invited one can join (R10)."""
     limit = paid_seats(workspace, now=now)
-    if limit is not None and seats_in_use(workspace, now=now) >= limit:
-        raise BillingError(_("All %(paid)d paid seats are taken (members and pending invitations). "
-                             "Buy more seats on Your plan, or remove someone first.", paid=limit))
+    used = Membership.of(workspace).count() if accepting else seats_in_use(workspace, now=now)
+    if limit is None or used < limit:
+        return
+    if accepting:
+        raise SeatLimitReached(_("%(workspace)s has no free seat for you right now: all %(paid)d paid seats are "
+                                 "taken. Ask its owner to buy more seats.", workspace=workspace.name, paid=limit))
+    raise SeatLimitReached(ngettext(
+        "%(num)d seat is paid and it is taken (members and pending invitations). Buy more seats on Your plan, "
+        "or remove someone first.",
+        "%(num)d seats are paid and all are taken (members and pending invitations). Buy more seats on Your "
+        "plan, or remove someone first.", limit))
+
+
+workspace_services.seat_checks.append(check_free_seat)
 
 
 def period_start_for(workspace, *, now):

@@ -29,6 +29,15 @@ class WorkspaceError(Exception):
     """A rule refused the action; the message is meant for the person."""
 
 
+class SeatLimitReached(WorkspaceError):
+    """Every paid seat is taken (R10); the page links to Your plan."""
+
+
+# Called as check(workspace, now=, accepting=) before someone takes a seat; each raises SeatLimitReached.
+# Billing adds the paid-seat limit (R10): it imports this module, never the other way round.
+seat_checks = []
+
+
 def slugify(name):
     """A URL-safe slug from a workspace name: 'Acme Café' -> 'acme-cafe'."""
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
@@ -145,6 +154,8 @@ def invite(workspace, actor, email, role, *, now):
     already = (Membership.of(workspace).join(User).where(User.email == email).exists())
     if already:
         raise WorkspaceError(f"{email} is already a member of this workspace.")
+    for check in seat_checks:
+        check(workspace, now=now, accepting=False)
     token, token_hash = new_token()
     with db.database.atomic():
         (Invitation.update(revoked_at=now)
@@ -181,6 +192,8 @@ def accept_invitation(token, user, *, now):
             raise WorkspaceError("This invitation is not valid any more. Ask for a new one.")
         joined = membership(invitation.workspace, user)
         if joined is None:
+            for check in seat_checks:
+                check(invitation.workspace, now=now, accepting=True)
             joined = Membership.create(workspace=invitation.workspace, user=user, role=invitation.role,
                                        created_at=now)
         if user.email_verified_at is None:  # the link reached their inbox

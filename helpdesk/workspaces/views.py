@@ -25,13 +25,13 @@ def home():
     return redirect(url_for("workspace.tickets.inbox_view"))
 
 
-def _members_page(invite_form=None, status=200):
+def _members_page(invite_form=None, status=200, seat_limit_reached=False):
     now = utcnow()
     return render("workspaces/members.html", "workspaces/_members.html", status=status,
                   members=workspaces.members(g.workspace),
                   invitations=workspaces.pending_invitations(g.workspace, now=now),
                   invite_form=invite_form or InviteForm(), role_form=RoleForm(), confirm_form=ConfirmForm(),
-                  roles=Role)
+                  roles=Role, seat_limit_reached=seat_limit_reached)
 
 
 @workspace_bp.route("/members")
@@ -50,7 +50,7 @@ def invite():
                                               now=utcnow())
     except workspaces.WorkspaceError as error:
         form.email.errors.append(str(error))
-        return _members_page(form, 422)
+        return _members_page(form, 422, seat_limit_reached=isinstance(error, workspaces.SeatLimitReached))
     send_email(invitation.email, _("%(name)s invited you to %(workspace)s", name=current_user.name,
                                    workspace=g.workspace.name),
                "invitation", inviter=current_user, workspace=g.workspace, role=Role.LABELS[invitation.role],
