@@ -27,6 +27,7 @@ import secrets
 import shutil
 import socket
 import subprocess
+import tempfile
 import threading
 import time
 from collections import deque
@@ -424,7 +425,7 @@ service imap-login {{
 
 
 @pytest.fixture(scope='session')
-def dovecot(tmp_path_factory) -> DovecotServer:
+def dovecot() -> DovecotServer:
     """A throwaway Dovecot for the whole session (start ~0.2 s, stop ~1 s).
 
     Plaintext IMAP on ``.port``, IMAPS with a self-signed certificate on ``.ssl_port``.
@@ -432,12 +433,16 @@ def dovecot(tmp_path_factory) -> DovecotServer:
     """
     if shutil.which('dovecot') is None:
         require_service('dovecot', 'the dovecot binary is not installed (apt: dovecot-imapd)')
-    server = DovecotServer(tmp_path_factory.mktemp('dovecot'))
+    # Not under pytest's basetemp: another pytest run on the machine resets /tmp/pytest-of-<user> to 0700,
+    # which locks the dovecot user out of its passwd files mid-session ("Temporary authentication failure").
+    folder = Path(tempfile.mkdtemp(prefix='dovecot-'))
+    server = DovecotServer(folder)
     try:
         server.start()
         yield server
     finally:
         server.stop()
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 _account_numbers = itertools.count(1)

@@ -22,11 +22,6 @@ def tickets_of(workspace):
     return list(Ticket.of(workspace).order_by(Ticket.number))
 
 
-@pytest.fixture
-def desk(app_context):
-    return make_workspace(name="Acme")
-
-
 def test_r23_fetched_mail_becomes_tickets(desk, dovecot, imap_account):
     mailbox = add_dovecot_mailbox(desk, dovecot, imap_account)
     dovecot.deliver(imap_account.email, customer_mail("Printer broken"))

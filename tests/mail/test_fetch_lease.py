@@ -6,19 +6,13 @@ import subprocess
 import sys
 from datetime import timedelta
 
-import pytest
 
 from helpdesk.core.clock import utcnow
 from helpdesk.mail import jobs
 from helpdesk.mail.models import Mailbox
 from helpdesk.tickets.models import Ticket
 from tests.conftest import drain_jobs
-from tests.factories import add_dovecot_mailbox, customer_mail, make_workspace
-
-
-@pytest.fixture
-def desk(app_context):
-    return make_workspace(name="Acme")
+from tests.factories import add_dovecot_mailbox, customer_mail
 
 
 def dead_pid():

@@ -5,7 +5,6 @@ in References: stored and processed, control characters out of what is shown,
 the raw bytes kept as they came. A message the database still refuses is logged
 as failed, visible on the mailbox, and the fetch goes on to the next one.
 """
-import pytest
 from peewee import DatabaseError
 
 from helpdesk.core import storage
@@ -15,7 +14,7 @@ from helpdesk.mail import services as mail
 from helpdesk.mail.models import STORE_FAILED_DECISION, InboundEmail, InboundStatus, Mailbox
 from helpdesk.tickets.models import Message, Ticket
 from tests.conftest import post, sign_in
-from tests.factories import add_dovecot_mailbox, make_workspace
+from tests.factories import add_dovecot_mailbox
 
 NUL_HEADERS = (b"From: =?utf-8?q?Eve=00Null?= <eve@client.example>\r\n"
                b"To: support@acme.example\r\n"
@@ -30,11 +29,6 @@ NUL_MESSAGE = NUL_HEADERS + b"Line one\x00 still line one\x07\r\nLine two\r\n"
 def plain(subject, sender="ann@client.example"):
     return (f"From: {sender}\r\nTo: support@acme.example\r\nSubject: {subject}\r\n"
             f"Message-ID: <{subject.replace(' ', '-')}@client.example>\r\n\r\nHello\r\n").encode()
-
-
-@pytest.fixture
-def desk(app_context):
-    return make_workspace(name="Acme")
 
 
 def test_nul_in_subject_sender_message_id_body_and_references_is_stored_and_processed(desk, dovecot, imap_account):

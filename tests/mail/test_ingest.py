@@ -24,11 +24,6 @@ def ingest_raw(workspace, raw, now=None):
     return ingest.process_inbound(row.id, now=now or utcnow())
 
 
-@pytest.fixture
-def desk(app_context):
-    return make_workspace(name="Acme")
-
-
 def test_r26_processing_twice_changes_nothing(desk):
     row, _ = ingest.store_inbound(desk.id, None, None, None, raw_mail(), now=utcnow())
     ingest.process_inbound(row.id, now=utcnow())

@@ -15,11 +15,6 @@ from tests.factories import add_dovecot_mailbox, customer_mail, make_workspace
 from tests.mail.test_fetch import owner_of
 
 
-@pytest.fixture
-def desk(app_context):
-    return make_workspace(name="Acme")
-
-
 def fetched_ticket(desk, dovecot, imap_account, smtp_server, subject="Printer broken"):
     """A mailbox on Dovecot + the SMTP server, and a ticket that came in through it."""
     mailbox = add_dovecot_mailbox(desk, dovecot, imap_account, smtp_server)
