@@ -27,7 +27,7 @@ from helpdesk.core.urls import request_context
 from helpdesk.extensions import db
 from helpdesk.jobs import enqueue, job
 from helpdesk.models import all_models
-from helpdesk.workspaces.models import Invitation, Membership, Role, TenantModel, Workspace
+from helpdesk.workspaces.models import Invitation, Membership, TenantModel, Workspace
 from helpdesk.workspaces.services import WorkspaceError, change_status
 
 BATCH = 1000
@@ -36,8 +36,8 @@ BATCH = 1000
 def cancel_workspace(workspace, actor, *, password, typed_name, now):
     """R18/R19: the owner cancels, confirming with the password and the workspace's name; at once
     nobody signs in, mail stops. Returns the day the data will be purged (R20)."""
-    if actor.role != Role.OWNER:
-        raise WorkspaceError("Only the owner can cancel the workspace.")
+    if not actor.can_bill:
+        raise WorkspaceError("Only the owner, or an admin granted billing, can cancel the workspace.")
     user = User.get_by_id(actor.user_id)
     if not check_password(user.password_hash, password or ""):
         raise WorkspaceError("That password is not right; the workspace was not cancelled.")

@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from helpdesk.billing import public_bp
 from helpdesk.billing.models import Invoice, InvoiceStatus
 from helpdesk.billing.providers import TestProvider, provider
-from helpdesk.billing.status import invoice_statuses, money
+from helpdesk.billing.status import billing_banner, invoice_statuses, money
 from helpdesk.billing.webhooks import BadSignature, receive
 from helpdesk.core.clock import utcnow
 from helpdesk.extensions import csrf
@@ -28,6 +28,7 @@ TEST_CARDS = {  # the numbers Stripe's test mode uses for the same outcomes
 DECLINED = "Your card was declined."
 public_bp.add_app_template_filter(money, "money")
 public_bp.add_app_template_global(invoice_statuses)
+public_bp.add_app_template_global(billing_banner)
 AUTH_FAILED = "We are unable to authenticate your payment method (3-D Secure failed)."
 
 

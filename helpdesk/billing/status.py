@@ -6,8 +6,10 @@ from peewee import fn
 from helpdesk.billing.models import Invoice
 from helpdesk.billing.payments import paid_seats, seats_in_use, subscription_of
 from helpdesk.billing.timeline import FREE_IDLE, deletion_date, long_date
+from helpdesk.core.clock import utcnow
 from helpdesk.tickets.models import Ticket
 from helpdesk.workspaces.models import Membership, Workspace
+from helpdesk.workspaces.services import may_write
 
 
 def money(amount, currency):
@@ -41,6 +43,30 @@ def state_in_words(workspace, *, now):
                 _("On %(date)s this workspace and all its data will be deleted unless a plan is paid.",
                   date=long_date(deletion_date(workspace, tickets))))
     return _("Suspended by the operator."), None
+
+
+def billing_banner(workspace, membership):
+    """What the banner says, or None: dates and a link for the owner and billing admins, short for others."""
+    now = utcnow()
+    writable = may_write(workspace, now=now)
+    payer = membership is not None and membership.can_bill
+    if workspace.status == Workspace.TRIAL and writable:
+        text = _("Your trial ends on %(date)s.", date=long_date(workspace.trial_ends_at))
+        return {"tone": "info", "text": text, "link": _("Choose a plan") if payer else None}
+    if workspace.status == Workspace.ACTIVE and writable:
+        return None
+    if not payer:
+        return {"tone": "warning", "link": None, "text": _(
+            "This workspace has no paid period: you can read and export, but not reply or edit until a plan is paid.")}
+    if workspace.status == Workspace.LAPSED:
+        tickets = Ticket.of(workspace, fn.MAX(Ticket.number)).scalar() or 0
+        text = _("Read-only since %(since)s: this workspace and all its data will be deleted on %(date)s unless a "
+                 "plan is paid.", since=long_date(workspace.status_changed_at),
+                 date=long_date(deletion_date(workspace, tickets)))
+    else:
+        text = state_in_words(workspace, now=now)[0]
+    text = f"{text} " + _("Until then you can read and export, but not reply or edit.")
+    return {"tone": "warning", "text": text, "link": _("Pay on Your plan")}
 
 
 def plan_summary(workspace, *, now):

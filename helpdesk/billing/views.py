@@ -5,19 +5,22 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from helpdesk.billing import bp
-from helpdesk.billing.forms import BuyForm, SeatsForm
+from helpdesk.billing.deletion import cancel_workspace
+from helpdesk.billing.forms import BuyForm, CancelForm, SeatsForm
 from helpdesk.billing.models import Invoice, InvoiceStatus
 from helpdesk.billing.payments import create_payment_invoice, offered_plans, period_quote, seats_quote
 from helpdesk.billing.providers import provider
 from helpdesk.billing.services import BillingError
+from helpdesk.billing.timeline import long_date
+from helpdesk.workspaces.services import WorkspaceError
 from helpdesk.billing.status import plan_summary
 from helpdesk.core.clock import utcnow
 from helpdesk.core.render import render
 
 
 def _require_billing():
-    """Only the owner sees billing (R5); others get 404, as for a page that does not exist."""
-    if not g.membership.is_owner:
+    """Only the owner and admins granted billing see it (R5); others get 404, as for a page that does not exist."""
+    if not g.membership.can_bill:
         abort(404)
 
 
@@ -32,11 +35,12 @@ def _buy_form(summary, now):
     return form
 
 
-def _plan_page(buy_form=None, seats_form=None, status=200, **extra):
+def _plan_page(buy_form=None, seats_form=None, status=200, cancel_form=None, **extra):
     now = utcnow()
     summary = plan_summary(g.workspace, now=now)
     return render("billing/plan.html", "billing/_plan.html", status=status, **summary,
                   buy_form=buy_form or _buy_form(summary, now), seats_form=seats_form or SeatsForm(),
+                  cancel_form=cancel_form or CancelForm(formdata=None),
                   plans=offered_plans(now), bank_details=current_app.config["BANK_DETAILS"], **extra)
 
 
@@ -146,3 +150,21 @@ def invoice(number):
     _require_billing()
     return render_template("billing/invoice.html", invoice=_invoice_or_404(number),
                            bank_details=current_app.config["BANK_DETAILS"])
+
+
+@bp.post("/cancel")
+def cancel():
+    """R18: cancel after typing the password and the workspace's name; R19: at once nobody gets in."""
+    _require_billing()
+    form = CancelForm()
+    if not form.validate_on_submit():
+        return _plan_page(cancel_form=form, status=422)
+    try:
+        purged_on = cancel_workspace(g.workspace, g.membership, password=form.password.data,
+                                     typed_name=form.workspace_name.data, now=utcnow())
+    except WorkspaceError as error:
+        form.workspace_name.errors.append(str(error))
+        return _plan_page(cancel_form=form, status=422)
+    flash(_("%(workspace)s is cancelled. The operator can restore it until %(date)s; after that it is deleted.",
+            workspace=g.workspace.name, date=long_date(purged_on)), "success")
+    return redirect(url_for("accounts.index"))

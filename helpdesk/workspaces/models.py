@@ -59,6 +59,7 @@ class Membership(TenantModel):
     user = ForeignKeyField(User, backref="memberships", on_delete="CASCADE")
     role = CharField(max_length=16, default=Role.AGENT)
     may_edit_knowledge = BooleanField(default=False)  # an agent granted "may edit the knowledge base"
+    may_bill = BooleanField(default=False)  # an admin granted billing by the owner (R5)
 
     class Meta:
         indexes = ((("workspace", "user"), True),)
@@ -71,6 +72,11 @@ class Membership(TenantModel):
     def can_edit_knowledge(self):
         """Owners and admins always; agents when granted on the members page."""
         return self.can_manage_members or self.may_edit_knowledge
+
+    @property
+    def can_bill(self):
+        """R5: the owner, and admins the owner granted billing, see "Your plan", pay and cancel."""
+        return self.role == Role.OWNER or (self.role == Role.ADMIN and self.may_bill)
 
     @property
     def is_owner(self):

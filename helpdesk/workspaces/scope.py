@@ -21,7 +21,7 @@ SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 ALLOWED_WHEN_READ_ONLY = {
     "workspace.invite", "workspace.revoke_invitation", "workspace.change_role", "workspace.remove_member",
     "workspace.transfer_ownership", "workspace.tickets.presence",
-    "workspace.billing.buy", "workspace.billing.add_seats", "workspace.billing.pay_invoice",
+    "workspace.billing.buy", "workspace.billing.add_seats", "workspace.billing.pay_invoice", "workspace.billing.cancel",
 }
 
 workspace_bp = Blueprint("workspace", __name__, url_prefix="/w/<workspace_slug>")

@@ -250,6 +250,21 @@ def grant_knowledge(workspace, actor, membership_id, allowed, *, now):
     return target
 
 
+def grant_billing(workspace, actor, membership_id, allowed, *, now):
+    """R5: the owner lets an admin see "Your plan", pay and cancel, or stops them."""
+    if not actor.is_owner:
+        raise WorkspaceError("Only the owner grants billing.")
+    target = get_member(workspace, membership_id)
+    if target.role != Role.ADMIN:
+        raise WorkspaceError("Billing is granted to admins; make them admin first.")
+    if target.may_bill != bool(allowed):
+        target.may_bill = bool(allowed)
+        target.save()
+        audit.record("billing_grant_changed", now=now, workspace=workspace, actor=actor.user,
+                     member=target.user.email, allowed=bool(allowed))
+    return target
+
+
 def remove_member(workspace, actor, membership_id, *, now):
     """Remove a member; the owner cannot be removed (transfer ownership first)."""
     target = get_member(workspace, membership_id)

@@ -101,6 +101,23 @@ def grant_knowledge(membership_id):
     return redirect(url_for("workspace.members"))
 
 
+@workspace_bp.route("/members/<int:membership_id>/billing", methods=["POST"])
+def grant_billing(membership_id):
+    """The members page's "billing" box of an admin, set by the owner (R5)."""
+    if ConfirmForm().validate_on_submit():
+        try:
+            member = workspaces.grant_billing(g.workspace, g.membership, membership_id,
+                                              request.form.get("may_bill") == "y", now=utcnow())
+        except LookupError:
+            abort(404)
+        except workspaces.WorkspaceError as error:
+            flash(str(error), "error")
+        else:
+            flash(_("%(name)s may now see and pay billing.", name=member.user.name) if member.may_bill
+                  else _("%(name)s may no longer see billing.", name=member.user.name), "success")
+    return redirect(url_for("workspace.members"))
+
+
 @workspace_bp.route("/members/<int:membership_id>/remove", methods=["GET", "POST"])
 def remove_member(membership_id):
     try:
