@@ -34,7 +34,7 @@ def state_in_words(workspace, *, now):
                 _("A free workspace nobody signs in to or replies from for %(days)d days is deleted.",
                   days=FREE_IDLE.days))
     if workspace.status == Workspace.ACTIVE:
-        return (_("Paid until %(date)s.", date=long_date(workspace.paid_until)),
+        return (_("Active until %(date)s.", date=long_date(workspace.paid_until)),
                 _("On %(date)s the workspace becomes read-only unless the next period is paid.",
                   date=long_date(workspace.paid_until)))
     if workspace.status == Workspace.LAPSED:

@@ -31,7 +31,11 @@ def _buy_form(summary, now):
         subscription_plan = summary["plan"]
         form.plan.data = subscription_plan.id if subscription_plan else next((c.value for c in form.plan.choices), None)
         form.seats.data = max(summary["seats_used"], summary["seats_bought"] or 1)
-        form.buyer_name.data = g.workspace.name
+        last = summary["invoices"][0] if summary["invoices"] else None  # the buyer's details, as last time
+        form.buyer_name.data = last.buyer_name if last else g.workspace.name
+        if last:
+            form.buyer_address.data, form.buyer_country.data = last.buyer_address, last.buyer_country
+            form.buyer_vat_id.data = last.buyer_vat_id
     return form
 
 

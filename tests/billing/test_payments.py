@@ -67,7 +67,7 @@ def test_r9_paying_through_the_test_checkout_activates_the_workspace_and_emails_
         assert Subscription.of(workspace).get().seats == 3
         assert Invoice.get().status == InvoiceStatus.PAID and Invoice.get().payment_ref.startswith("pi_test_")
         page = client.get(paid.headers["Location"]).get_data(as_text=True)
-        assert f"invoice {invoice.number} is paid" in page and "Paid until" in page
+        assert f"invoice {invoice.number} is paid" in page and "Active until" in page
         receipts = [m for m in sent_mail(app, to="owner@acme.example.com") if "Receipt" in m["Subject"]]
         assert len(receipts) == 1 and "152.62 EUR" in receipts[0].get_body(("plain",)).get_content()
 
