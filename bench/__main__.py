@@ -338,6 +338,7 @@ def main(argv=None):
                              "recorded as database '<engine>+persistent'")
     parser.add_argument("--output", type=Path, default=RESULTS)
     parser.add_argument("--no-help-center", action="store_true", help="skip the help center's measurements")
+    parser.add_argument("--no-lifecycle", action="store_true", help="skip the lifecycle job over 1k and 10k workspaces")
     parser.add_argument("--mail-messages", type=int, default=1000,
                         help="messages of the mail ingestion measurement (0: skip it; default %(default)s)")
     args = parser.parse_args(argv)
@@ -363,6 +364,11 @@ def main(argv=None):
 
         log("help center: 10,000 published articles")
         fresh.extend(helpcenter.run(args.database_url, args.requests, args.rounds, args.warmup, log=log))
+    if not args.no_lifecycle:
+        from bench import lifecycle
+
+        log("lifecycle job: 1,000 and 10,000 workspaces")
+        fresh.extend(lifecycle.run(args.database_url, log=log))
     ingest = None
     if args.mail_messages:
         ingest = run_mail_ingest(args.database_url, args.mail_messages, log)

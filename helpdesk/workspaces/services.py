@@ -238,16 +238,21 @@ def change_role(workspace, actor, membership_id, role, *, now):
     return target
 
 
+def _set_grant(workspace, actor, target, field, allowed, action, *, now):
+    """Set a member's permission flag `field` and write the audit row when it changes."""
+    if getattr(target, field) != bool(allowed):
+        setattr(target, field, bool(allowed))
+        target.save()
+        audit.record(action, now=now, workspace=workspace, actor=actor.user, member=target.user.email,
+                     allowed=bool(allowed))
+    return target
+
+
 def grant_knowledge(workspace, actor, membership_id, allowed, *, now):
     """Let an agent edit the knowledge base, or stop them (owners and admins always may)."""
     _require_manager(actor)
     target = get_member(workspace, membership_id)
-    if target.may_edit_knowledge != bool(allowed):
-        target.may_edit_knowledge = bool(allowed)
-        target.save()
-        audit.record("knowledge_grant_changed", now=now, workspace=workspace, actor=actor.user,
-                     member=target.user.email, allowed=bool(allowed))
-    return target
+    return _set_grant(workspace, actor, target, "may_edit_knowledge", allowed, "knowledge_grant_changed", now=now)
 
 
 def grant_billing(workspace, actor, membership_id, allowed, *, now):
@@ -257,12 +262,7 @@ def grant_billing(workspace, actor, membership_id, allowed, *, now):
     target = get_member(workspace, membership_id)
     if target.role != Role.ADMIN:
         raise WorkspaceError("Billing is granted to admins; make them admin first.")
-    if target.may_bill != bool(allowed):
-        target.may_bill = bool(allowed)
-        target.save()
-        audit.record("billing_grant_changed", now=now, workspace=workspace, actor=actor.user,
-                     member=target.user.email, allowed=bool(allowed))
-    return target
+    return _set_grant(workspace, actor, target, "may_bill", allowed, "billing_grant_changed", now=now)
 
 
 def remove_member(workspace, actor, membership_id, *, now):
