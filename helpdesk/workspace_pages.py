@@ -15,9 +15,10 @@ import helpdesk.mail.views  # noqa: F401
 import helpdesk.tickets.views  # noqa: F401
 import helpdesk.workspaces.views  # noqa: F401
 from helpdesk import billing, customers, knowledge, mail, tickets
+from helpdesk.helpcenter import settings_views as helpcenter_settings
 from helpdesk.workspaces.scope import workspace_bp
 
-for domain in (tickets, customers, mail, billing, knowledge):
+for domain in (tickets, customers, mail, billing, knowledge, helpcenter_settings):
     workspace_bp.register_blueprint(domain.bp)
 
 __all__ = ["workspace_bp"]

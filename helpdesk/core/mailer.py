@@ -51,6 +51,7 @@ class SystemEmail(BaseModel):
     QUEUED, SENDING, SENT, FAILED = "queued", "sending", "sent", "failed"
 
     to_address = CharField()
+    reply_to = CharField(null=True)  # where the person's answer should go (a workspace's mailbox)
     subject = CharField(max_length=998)
     text_body = TextField(null=True)  # encrypted while queued; None once sent or failed
     html_body = TextField(null=True)
@@ -65,12 +66,15 @@ class SystemEmail(BaseModel):
 register_encrypted(SystemEmail, "text_body", "html_body")
 
 
-def send_email(to, subject, template, **context):
-    """Render `template` for `to` and queue its delivery (from a request or a job). Returns the stored row."""
+def send_email(to, subject, template, reply_to=None, **context):
+    """Render `template` for `to` and queue its delivery (from a request or a job). Returns the stored row.
+
+    `reply_to`: the address the person's answer should reach (a help-center acknowledgement's mailbox).
+    """
     with request_context():
         text_body = render_template(f"email/{template}.txt", **context)
         html_body = render_template(f"email/{template}.html", **context)
-    email = SystemEmail.create(to_address=to, subject=subject, text_body=encrypt(text_body),
+    email = SystemEmail.create(to_address=to, reply_to=reply_to, subject=subject, text_body=encrypt(text_body),
                                html_body=encrypt(html_body), next_attempt_at=utcnow())
     enqueue(deliver_system_email, email.id)
     return email
@@ -81,6 +85,8 @@ def build_message(email, sender):
     message = EmailMessage()
     message["From"] = sender
     message["To"] = email.to_address
+    if email.reply_to:
+        message["Reply-To"] = email.reply_to
     message["Subject"] = email.subject
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(idstring=f"system-{email.id}", domain=_domain(sender))

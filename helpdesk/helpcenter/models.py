@@ -3,6 +3,7 @@ from peewee import BooleanField, CharField, DateTimeField, ForeignKeyField, Text
 
 from helpdesk.core.clock import utcnow
 from helpdesk.core.storage import register_storage_keys
+from helpdesk.knowledge.models import Article
 from helpdesk.workspaces.models import TenantModel, Workspace
 
 
@@ -27,4 +28,14 @@ class HelpCenter(TenantModel):
 
 register_storage_keys(HelpCenter, "logo_key")
 
-MODELS = [HelpCenter]
+
+class ArticleAnswered(TenantModel):
+    """A visitor of the contact form said this suggested article answered their question (no request sent)."""
+
+    article = ForeignKeyField(Article, on_delete="CASCADE")
+
+    class Meta:
+        indexes = ((("workspace", "article"), False),)
+
+
+MODELS = [HelpCenter, ArticleAnswered]

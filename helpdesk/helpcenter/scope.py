@@ -17,6 +17,7 @@ Error pages under this blueprint use the help center's layout, never the agents'
 from flask import Blueprint, abort, g, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from peewee import JOIN
 
 from helpdesk.core.clock import utcnow
 from helpdesk.extensions import htmx
@@ -32,20 +33,21 @@ ALLOWED_WHEN_READ_ONLY = {"helpcenter.signout"}
 helpcenter_bp = Blueprint("helpcenter", __name__, url_prefix="/h/<help_slug>")
 
 
-def help_center_of(workspace):
-    """The workspace's help-center settings, or unsaved defaults (nothing is written on a read)."""
-    found = HelpCenter.of(workspace).first()
-    return found or HelpCenter(workspace=workspace)
+def help_center_by_slug(slug):
+    """The workspace with its settings as `.help_center` (None when never saved): one query."""
+    return (Workspace.select(Workspace, HelpCenter)
+            .join(HelpCenter, JOIN.LEFT_OUTER, on=(HelpCenter.workspace == Workspace.id), attr="help_center")
+            .where(Workspace.slug == slug).first())
 
 
 @helpcenter_bp.url_value_preprocessor
 def load_help_center(endpoint, values):
     """Runs before every before_request hook (CSRF too), so even a refused form gets a branded page."""
     slug = values.pop("help_slug", None) if values else None
-    workspace = Workspace.get_or_none(Workspace.slug == slug) if slug else None
-    if workspace is None or workspace.status in OFFLINE:
+    found = help_center_by_slug(slug) if slug else None
+    if found is None or found.status in OFFLINE:
         abort(404)
-    settings = help_center_of(workspace)
+    workspace, settings = found, getattr(found, "help_center", None) or HelpCenter(workspace=found)
     if not settings.enabled:
         abort(404)
     settings.workspace = workspace  # no second query for the title
@@ -91,6 +93,8 @@ ERROR_MESSAGES = {
 def _error_page(error):
     from helpdesk.errors import upload_limit_mb
 
+    if getattr(error, "response", None) is not None:  # a page made for it (a rate limit met on a form)
+        return error.response
     code = getattr(error, "code", 400) or 400
     if isinstance(error, CSRFError):
         message = _("This form has expired or was sent from elsewhere. Reload the page and try again.")

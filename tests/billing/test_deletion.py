@@ -12,7 +12,8 @@ from helpdesk.billing.services import create_invoice, create_plan, subscribe
 from helpdesk.core import storage
 from helpdesk.core.audit import AuditEntry
 from helpdesk.extensions import db
-from helpdesk.helpcenter.models import HelpCenter
+from helpdesk.helpcenter.models import ArticleAnswered, HelpCenter
+from helpdesk.knowledge.models import Article
 from helpdesk.mail import ingest
 from helpdesk.mail.jobs import fetch_due_mailboxes
 from helpdesk.mail.models import BlockedSender, Mailbox, OutboundEmail
@@ -55,6 +56,7 @@ def fill_workspace(name, plan):
                              now=START, seller="Operator GmbH", tax_rate=1900)
     HelpCenter.create(workspace=workspace)
     fill_knowledge(workspace, owner_membership, START)  # its image is a third stored file, not counted in keys
+    ArticleAnswered.create(workspace=workspace, article=Article.of(workspace).get())
     keys = [a.storage_key for a in Attachment.of(workspace)] + [ingest.InboundEmail.of(workspace).get().raw_key]
     return workspace, owner, invoice, keys
 

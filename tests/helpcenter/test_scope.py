@@ -1,4 +1,6 @@
 """The help center's scoping: which workspaces have one (R19), and the read-only one (R13)."""
+import re
+
 import pytest
 
 from helpdesk.helpcenter.models import HelpCenter
@@ -46,3 +48,39 @@ def test_r13_a_lapsed_help_center_is_readable_and_says_so(client):
     page = client.get(f"/h/{workspace.slug}/")
     assert page.status_code == 200
     assert "read-only" in page.get_data(as_text=True)
+
+
+def fill_public(rule, slug, number, text="x"):
+    """A concrete URL for a help-center `rule`: the slug given, `number` for ints, `text` for the rest."""
+    values = {"help_slug": slug}
+    return re.sub(r"<(?:([a-z]+):)?([a-z_]+)>",
+                  lambda m: values.get(m.group(2)) or (str(number) if m.group(1) == "int" else text), rule.rule)
+
+
+def public_post_rules(app):
+    return [rule for rule in app.url_map.iter_rules()
+            if rule.rule.startswith("/h/<help_slug>") and "POST" in rule.methods]
+
+
+def test_r13_a_lapsed_help_center_refuses_every_post_and_shows_no_form(app, client):
+    from tests.knowledge.helpers import make_article
+
+    workspace = make_workspace()
+    article = make_article(workspace, "Printer jams")
+    set_status(workspace, Workspace.LAPSED)
+    page = client.get(f"/h/{workspace.slug}/contact").get_data(as_text=True)
+    assert "This form is closed while the help center is read-only" in page and "<form method=\"post\"" not in page
+    token = re.search(r'"X-CSRFToken": "([^"]+)"', page).group(1)
+    rules = public_post_rules(app)
+    assert len(rules) >= 3  # contact, "answered", the article vote...
+    for rule in rules:
+        url = fill_public(rule, workspace.slug, article.id)
+        response = client.post(url, data={"csrf_token": token, "name": "A", "email": "a@b.example",
+                                          "subject": "S", "message": "M", "helpful": "yes"})
+        assert response.status_code == 403, f"POST {url} answered {response.status_code}"
+        assert "read-only" in response.get_data(as_text=True)
+    from helpdesk.helpcenter.models import ArticleAnswered
+    from helpdesk.knowledge.models import ArticleVote
+    from helpdesk.tickets.models import Ticket
+
+    assert Ticket.of(workspace).count() == ArticleAnswered.select().count() == ArticleVote.select().count() == 0

@@ -5,7 +5,7 @@ import pytest
 
 from helpdesk.workspaces.models import Membership, Role
 from tests.conftest import csrf_token, sign_in
-from tests.factories import add_member, make_user, make_workspace
+from tests.factories import add_member, make_ticket, make_user, make_workspace
 
 
 def workspace_rules(app):
@@ -62,3 +62,26 @@ def test_workspace_pages_ask_strangers_to_sign_in(client, path):
 def test_unknown_workspace_is_404(client):
     sign_in(client, make_user())
     assert client.get("/w/no-such-team/").status_code == 404
+
+
+def test_r6_help_center_routes_show_nothing_of_another_workspace(app, client):
+    """Every public route of workspace A's help center, given B's ids, shows nothing of B."""
+    from tests.helpcenter.test_scope import fill_public
+    from tests.knowledge.helpers import make_article, make_category
+
+    victim = make_workspace(name="Victim")
+    secret = make_article(victim, "Victim secret article", category=make_category(victim, "Victim category"))
+    make_ticket(victim, subject="Victim secret ticket")
+    mine = make_workspace(name="Mine")
+    checked = 0
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/h/<help_slug>"):
+            continue
+        url = fill_public(rule, mine.slug, secret.id, text=secret.slug)
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            response = client.open(url, method=method, data={"csrf_token": csrf_token(client)})
+            body = response.get_data(as_text=True)
+            assert "Victim" not in body, f"{method} {url} showed the other workspace"
+            assert response.status_code in (200, 302, 400, 404, 422), f"{method} {url}: {response.status_code}"
+            checked += 1
+    assert checked >= 10
