@@ -10,6 +10,7 @@ from helpdesk.extensions import db
 from helpdesk.knowledge import images
 from helpdesk.knowledge import services as kb
 from helpdesk.knowledge.models import MODELS, Article, State
+from tests.conftest import drain_jobs
 from tests.factories import make_workspace
 from tests.knowledge.helpers import make_article, make_category, owner_of
 
@@ -26,6 +27,7 @@ def test_r21_deleting_a_workspace_removes_its_knowledge_base(app_context):
     image = images.upload_image(workspace, owner_of(workspace), "a.png", PNG, now=datetime(2026, 12, 2))
     make_article(kept, "Refund rules elsewhere")
     start_deletion(workspace, reason="test", now=datetime(2026, 12, 2))
+    drain_jobs()  # on Redis the purge is a queued job
     for model in MODELS:
         assert not model.select().where(model.workspace == workspace.id).exists(), model.__name__
     with pytest.raises(FileNotFoundError):
