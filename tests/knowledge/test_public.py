@@ -200,3 +200,21 @@ def test_a_page_with_a_personal_message_waiting_is_private_and_keeps_its_token(c
     page = client.get(article_url(article))
     assert "private" in page.headers["Cache-Control"] and "public" not in page.headers["Cache-Control"]
     assert "X-CSRFToken" in page.get_data(as_text=True)
+
+
+def test_r6_another_workspace_s_articles_images_and_categories_answer_404_under_this_help_center(app, client, center):
+    from helpdesk.knowledge import images
+
+    workspace = center[0]
+    other = make_workspace(name="Other")
+    article = make_article(other, "Their article", category=make_category(other, "Theirs"))
+    with app.app_context():  # the storage backend belongs to the app
+        image = images.upload_image(other, owner_of(other), "a.png", b"\x89PNG\r\n\x1a\n" + bytes(8),
+                                    now=datetime(2026, 12, 2))
+    for path in (f"articles/{article.id}-{article.slug}", f"articles/{article.id}/vote",
+                 f"categories/{article.category_id}", f"images/{image.token}"):
+        assert client.get(h(workspace, path)).status_code == 404, path
+    voted = client.post(h(workspace, f"articles/{article.id}/vote"),
+                        data={"csrf_token": csrf_token(client), "helpful": "yes"})
+    assert voted.status_code == 404 and ArticleVote.select().count() == 0
+    assert client.get(h(other, f"images/{image.token}")).status_code == 200
