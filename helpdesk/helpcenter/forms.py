@@ -34,7 +34,7 @@ class HumanCheck:
 class ContactForm(HumanCheck, FlaskForm):
     name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=200)])
     email = EmailField(_l("Your email"), validators=[DataRequired(), Email(), Length(max=254)],
-                       description=_l("We answer there; your reply to our answer reaches us too."))
+                       description=_l("We answer there."))
     subject = StringField(_l("Subject"), validators=[DataRequired(), Length(max=300)], id="contact-subject")
     message = TextAreaField(_l("Message"), validators=[DataRequired(), Length(max=20000)])
     files = MultipleFileField(_l("Attach files"))
