@@ -6,7 +6,8 @@ here, and it is nested under `helpcenter_bp`, whose hooks (`helpcenter/scope.py`
 workspace and guard every route. Endpoints are then `helpcenter.<blueprint>.<view>`, and
 `url_for` fills in the help center's slug by itself.
 """
-import helpdesk.helpcenter.contact_views  # noqa: F401  (each views module registers its routes)
+import helpdesk.helpcenter.account_views  # noqa: F401  (each views module registers its routes)
+import helpdesk.helpcenter.contact_views  # noqa: F401
 import helpdesk.helpcenter.views  # noqa: F401
 import helpdesk.knowledge.public  # noqa: F401
 from helpdesk import knowledge

@@ -38,3 +38,13 @@ class ContactForm(HumanCheck, FlaskForm):
     subject = StringField(_l("Subject"), validators=[DataRequired(), Length(max=300)], id="contact-subject")
     message = TextAreaField(_l("Message"), validators=[DataRequired(), Length(max=20000)])
     files = MultipleFileField(_l("Attach files"))
+
+
+class SignInForm(HumanCheck, FlaskForm):
+    email = EmailField(_l("Your email"), validators=[DataRequired(), Email(), Length(max=254)],
+                       description=_l("We email you a link that signs you in (valid 15 minutes, once)."))
+
+
+class PortalReplyForm(FlaskForm):
+    body = TextAreaField(_l("Your answer"), validators=[DataRequired(_l("Write your answer first."))])
+    files = MultipleFileField(_l("Attach files"))

@@ -38,4 +38,37 @@ class ArticleAnswered(TenantModel):
         indexes = ((("workspace", "article"), False),)
 
 
-MODELS = [HelpCenter, ArticleAnswered]
+class EndUser(TenantModel):
+    """A customer's account in one workspace's help center (separate from agents' `User`).
+
+    It exists only once its email was confirmed (by a sign-in link), and it sees the tickets of
+    the workspace's `Customer` with the same email.
+    """
+
+    email = CharField(max_length=254)  # lower-cased, confirmed
+    name = CharField(max_length=200, default="")
+    last_sign_in_at = DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("workspace", "email"), True),)
+
+
+class EndUserToken(TenantModel):
+    """An emailed sign-in link for an address of this workspace: single use, 15 minutes."""
+
+    email = CharField(max_length=254)
+    token_hash = CharField(unique=True)
+    expires_at = DateTimeField()
+    used_at = DateTimeField(null=True)
+
+
+class EndUserSession(TenantModel):
+    """A signed-in browser; the cookie holds its random key, the row only the key's hash."""
+
+    end_user = ForeignKeyField(EndUser, on_delete="CASCADE")
+    key_hash = CharField(unique=True)
+    expires_at = DateTimeField()
+    revoked_at = DateTimeField(null=True)
+
+
+MODELS = [HelpCenter, ArticleAnswered, EndUser, EndUserToken, EndUserSession]

@@ -10,17 +10,19 @@ set, for every public page and the blueprints nested under this one:
 - `g.help_center_readonly`: True when the workspace may not write (R13, lapsed): pages stay
   readable, forms are replaced by a notice (`helpcenter/_macros.html: form_or_notice`) and
   every POST is refused here, before any view runs;
-- `g.knowledge_public`: False when the knowledge base is internal-only.
+- `g.knowledge_public`: False when the knowledge base is internal-only;
+- `g.end_user`: the signed-in `EndUser` of this workspace, or None.
 
 Error pages under this blueprint use the help center's layout, never the agents' navigation.
 """
-from flask import Blueprint, abort, g, render_template, request
+from flask import Blueprint, abort, g, render_template, request, session
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from peewee import JOIN
 
 from helpdesk.core.clock import utcnow
 from helpdesk.extensions import htmx
+from helpdesk.helpcenter.accounts import end_user_of_session, session_key
 from helpdesk.helpcenter.models import HelpCenter
 from helpdesk.workspaces.models import Workspace
 from helpdesk.workspaces.services import may_write
@@ -28,7 +30,7 @@ from helpdesk.workspaces.services import may_write
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 OFFLINE = (Workspace.CANCELLED, Workspace.SUSPENDED, Workspace.DELETED)
 # Posts a read-only help center still takes: signing out changes nothing of the workspace.
-ALLOWED_WHEN_READ_ONLY = {"helpcenter.signout"}
+ALLOWED_WHEN_READ_ONLY = {"helpcenter.sign_out"}
 
 helpcenter_bp = Blueprint("helpcenter", __name__, url_prefix="/h/<help_slug>")
 
@@ -54,6 +56,9 @@ def load_help_center(endpoint, values):
     g.workspace, g.help_center = workspace, settings
     g.help_center_readonly = not may_write(workspace, now=utcnow())
     g.knowledge_public = not settings.knowledge_internal
+    # No query for a visitor who never signed in here (public pages stay cheap and cacheable).
+    key = session.get(session_key(workspace))
+    g.end_user = end_user_of_session(workspace, key, now=utcnow()) if key else None
 
 
 @helpcenter_bp.before_request

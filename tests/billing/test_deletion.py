@@ -12,7 +12,7 @@ from helpdesk.billing.services import create_invoice, create_plan, subscribe
 from helpdesk.core import storage
 from helpdesk.core.audit import AuditEntry
 from helpdesk.extensions import db
-from helpdesk.helpcenter.models import ArticleAnswered, HelpCenter
+from helpdesk.helpcenter.models import ArticleAnswered, EndUser, EndUserSession, EndUserToken, HelpCenter
 from helpdesk.knowledge.models import Article
 from helpdesk.mail import ingest
 from helpdesk.mail.jobs import fetch_due_mailboxes
@@ -57,6 +57,9 @@ def fill_workspace(name, plan):
     HelpCenter.create(workspace=workspace)
     fill_knowledge(workspace, owner_membership, START)  # its image is a third stored file, not counted in keys
     ArticleAnswered.create(workspace=workspace, article=Article.of(workspace).get())
+    end_user = EndUser.create(workspace=workspace, email="end@user.example")
+    EndUserToken.create(workspace=workspace, email=end_user.email, token_hash=f"{name}-token", expires_at=START)
+    EndUserSession.create(workspace=workspace, end_user=end_user, key_hash=f"{name}-key", expires_at=START)
     keys = [a.storage_key for a in Attachment.of(workspace)] + [ingest.InboundEmail.of(workspace).get().raw_key]
     return workspace, owner, invoice, keys
 

@@ -8,7 +8,7 @@ from helpdesk.helpcenter.models import ArticleAnswered
 from helpdesk.helpcenter.services import save_settings
 from helpdesk.tickets.models import Channel, Ticket
 from tests.browser import sign_in
-from tests.conftest import sent_mail
+from tests.conftest import link_in, sent_mail
 from tests.factories import make_workspace
 from tests.helpcenter.helpers import add_plain_mailbox
 from tests.knowledge.helpers import make_article, make_category, owner_of
@@ -37,7 +37,7 @@ def fits(page):
     return page.evaluate("document.documentElement.scrollWidth") <= width
 
 
-def test_a_visitor_is_helped_by_an_article_or_writes_and_the_agent_sees_the_request(app, new_page, shots):
+def test_a_visitor_writes_signs_in_by_the_emailed_link_answers_and_the_agent_sees_it(app, new_page, shots):
     workspace, owner = branded_center()
     page = new_page()
     page.set_viewport_size(LAPTOP)
@@ -70,6 +70,23 @@ def test_a_visitor_is_helped_by_an_article_or_writes_and_the_agent_sees_the_requ
     [ack] = sent_mail(app, to="ann@client.example")
     assert ack["Subject"] == "[#1] printer jams" and "support@acme.example" in ack["Reply-To"]
 
+    # The visitor signs in by the emailed link, finds the request and answers from the portal.
+    page.get_by_role("link", name="Sign in").click()
+    page.get_by_label("Your email").fill("ann@client.example")
+    page.get_by_role("button", name="Email me a sign-in link").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
+    page.goto(link_in(sent_mail(app, to="ann@client.example")[-1]))
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("My requests")
+    expect(page.get_by_text("Open", exact=True)).to_be_visible()
+    shots.take(page, "my-requests", phone=True)
+    page.get_by_role("link", name="#1 printer jams").click()
+    page.get_by_label("Your answer").fill(f"Here is more: it also smokes. {LONG}")
+    page.get_by_role("button", name="Send my answer").click()
+    expect(page.get_by_text("Your answer was added to request #1.")).to_be_visible()
+    assert fits(page)
+    shots.take(page, "request-answered", phone=True)
+
     # Another visitor: the suggested article answers the question, nothing is sent.
     other = new_page()
     other.goto(f"/h/{workspace.slug}/contact")
@@ -83,7 +100,8 @@ def test_a_visitor_is_helped_by_an_article_or_writes_and_the_agent_sees_the_requ
     agent.set_viewport_size(LAPTOP)
     sign_in(agent, owner.user)
     agent.goto(f"/w/{workspace.slug}/tickets/?view=all")
-    expect(agent.get_by_role("link", name="printer jams")).to_be_visible()
+    agent.get_by_role("link", name="printer jams").click()
+    expect(agent.get_by_text("Here is more: it also smokes.")).to_be_visible()
     agent.goto(f"/w/{workspace.slug}/help-center/")
     expect(agent.get_by_text("said 1 time that a suggested article answered")).to_be_visible()
     agent.get_by_label("Accent colour").fill("#ffee00")
