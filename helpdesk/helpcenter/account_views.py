@@ -9,7 +9,7 @@ from helpdesk.core.clock import utcnow
 from helpdesk.extensions import limiter
 from helpdesk.helpcenter import accounts
 from helpdesk.helpcenter import contact as rules
-from helpdesk.helpcenter.forms import PortalReplyForm, SignInForm
+from helpdesk.helpcenter.forms import PortalReplyForm, ProfileForm, SignInForm
 from helpdesk.helpcenter.scope import helpcenter_bp as bp
 from helpdesk.tickets.models import Attachment, Message, Status
 from helpdesk.tickets.views import uploads
@@ -109,3 +109,23 @@ def request_attachment(number, attachment_id):
     response.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(found.shown_name, safe='')}"
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+def profile():
+    if g.end_user is None:
+        return redirect(url_for("helpcenter.sign_in"))
+    form = ProfileForm(obj=g.end_user)
+    if form.validate_on_submit():
+        accounts.update_profile(g.end_user, form.name.data)
+        flash(_("Your name was saved."), "success")
+        return redirect(url_for("helpcenter.profile"))
+    return render_template("helpcenter/profile.html", form=form)
+
+
+@bp.post("/profile/sign-out-everywhere")
+def sign_out_everywhere():
+    if g.end_user is not None:
+        accounts.sign_out_everywhere(g.end_user, now=utcnow())
+    session.pop(accounts.session_key(g.workspace), None)
+    return redirect(url_for("helpcenter.home"))

@@ -114,3 +114,15 @@ def reply_from_portal(ticket, body, *, now, attachments=()):
     if not body:
         raise PortalError(_("Write your answer first."))
     return tickets.add_customer_message(ticket, body, now=now, attachments=attachments)
+
+
+def update_profile(end_user, name):
+    end_user.name = (name or "").strip()[:200]
+    end_user.save(only=[EndUser.name])
+    return end_user
+
+
+def sign_out_everywhere(end_user, *, now):
+    """End every signed-in browser of `end_user`, this one included."""
+    return (EndUserSession.update(revoked_at=now)
+            .where(EndUserSession.end_user == end_user, EndUserSession.revoked_at.is_null()).execute())

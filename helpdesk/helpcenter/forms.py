@@ -48,3 +48,7 @@ class SignInForm(HumanCheck, FlaskForm):
 class PortalReplyForm(FlaskForm):
     body = TextAreaField(_l("Your answer"), validators=[DataRequired(_l("Write your answer first."))])
     files = MultipleFileField(_l("Attach files"))
+
+
+class ProfileForm(FlaskForm):
+    name = StringField(_l("Your name"), validators=[Optional(), Length(max=200)])

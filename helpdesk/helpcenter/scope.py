@@ -30,7 +30,7 @@ from helpdesk.workspaces.services import may_write
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 OFFLINE = (Workspace.CANCELLED, Workspace.SUSPENDED, Workspace.DELETED)
 # Posts a read-only help center still takes: signing out changes nothing of the workspace.
-ALLOWED_WHEN_READ_ONLY = {"helpcenter.sign_out"}
+ALLOWED_WHEN_READ_ONLY = {"helpcenter.sign_out", "helpcenter.sign_out_everywhere"}
 
 helpcenter_bp = Blueprint("helpcenter", __name__, url_prefix="/h/<help_slug>")
 

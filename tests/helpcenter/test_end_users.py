@@ -150,3 +150,18 @@ def test_signing_out_ends_the_session_for_copies_of_the_cookie(app, client, acme
     page = client.get(f"/h/{acme.slug}/requests/").get_data(as_text=True)
     client.post(f"/h/{acme.slug}/signout", data=form_fields(page))
     assert copy.get(f"/h/{acme.slug}/requests/").status_code == 302
+
+
+def test_the_profile_keeps_a_name_and_signs_out_everywhere(app, client, acme):
+    signed_in(app, client, acme)
+    other_browser = app.test_client()
+    use_link(other_browser, ask_link(app, other_browser, acme))
+    assert other_browser.get(f"/h/{acme.slug}/requests/").status_code == 200
+    page = client.get(f"/h/{acme.slug}/profile").get_data(as_text=True)
+    assert "Signed in as ann@client.example" in page
+    client.post(f"/h/{acme.slug}/profile", data={**form_fields(page), "name": "Ann Lee"})
+    assert EndUser.of(acme).get().name == "Ann Lee"
+    page = client.get(f"/h/{acme.slug}/profile").get_data(as_text=True)
+    client.post(f"/h/{acme.slug}/profile/sign-out-everywhere", data=form_fields(page))
+    assert client.get(f"/h/{acme.slug}/requests/").status_code == 302
+    assert other_browser.get(f"/h/{acme.slug}/requests/").status_code == 302
