@@ -339,6 +339,8 @@ def main(argv=None):
     parser.add_argument("--output", type=Path, default=RESULTS)
     parser.add_argument("--no-help-center", action="store_true", help="skip the help center's measurements")
     parser.add_argument("--no-lifecycle", action="store_true", help="skip the lifecycle job over 1k and 10k workspaces")
+    parser.add_argument("--deletion-tickets", type=int, default=1_000_000,
+                        help="tickets of the workspace deleted by the deletion measurement (0: skip it; SQLite)")
     parser.add_argument("--mail-messages", type=int, default=1000,
                         help="messages of the mail ingestion measurement (0: skip it; default %(default)s)")
     args = parser.parse_args(argv)
@@ -369,6 +371,11 @@ def main(argv=None):
 
         log("lifecycle job: 1,000 and 10,000 workspaces")
         fresh.extend(lifecycle.run(args.database_url, log=log))
+    if args.deletion_tickets:
+        from bench import deletion
+
+        log(f"deleting a workspace of {args.deletion_tickets:,} tickets")
+        fresh.append(deletion.run(args.deletion_tickets, log=log))
     ingest = None
     if args.mail_messages:
         ingest = run_mail_ingest(args.database_url, args.mail_messages, log)
