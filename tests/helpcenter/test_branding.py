@@ -125,3 +125,17 @@ def test_an_internal_only_knowledge_base_leaves_the_public_home(client, acme):
     assert "Contact us" in html
     suggestions = client.get(f"/h/{acme.slug}/contact/suggestions?subject=refunds").get_data(as_text=True)
     assert "Refunds" not in suggestions
+
+
+@pytest.mark.parametrize("articles", [3, 40])
+def test_the_home_runs_a_fixed_number_of_queries(client, acme, articles):
+    from bench.querycount import count_queries
+
+    category = make_category(acme, "Billing")
+    for number in range(articles):
+        make_article(acme, f"Invoice question {number}", category=category)
+    HelpCenter.create(workspace=acme, display_name="Acme Help")
+    with count_queries() as counter:
+        response = client.get(f"/h/{acme.slug}/")
+    assert response.status_code == 200 and "Invoice question" in response.get_data(as_text=True)
+    assert counter.count <= 5, counter.count
