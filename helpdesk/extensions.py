@@ -20,7 +20,8 @@ class RequestDatabase(FlaskDB):
     """
 
     def connect_db(self):
-        g.db_opened_by_request = self.database.connect(reuse_if_open=True)
+        # Also called early by hooks that query before before_request (url_value_preprocessor): keep "opened".
+        g.db_opened_by_request = g.get("db_opened_by_request") or self.database.connect(reuse_if_open=True)
 
     def close_db(self, exc):
         if g.pop("db_opened_by_request", False) and not self.database.is_closed():

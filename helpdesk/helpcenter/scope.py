@@ -21,7 +21,7 @@ from flask_wtf.csrf import CSRFError
 from peewee import JOIN
 
 from helpdesk.core.clock import utcnow
-from helpdesk.extensions import htmx
+from helpdesk.extensions import db, htmx
 from helpdesk.helpcenter.accounts import end_user_of_session, session_key
 from helpdesk.helpcenter.models import HelpCenter
 from helpdesk.workspaces.models import Workspace
@@ -46,6 +46,7 @@ def help_center_by_slug(slug):
 def load_help_center(endpoint, values):
     """Runs before every before_request hook (CSRF too), so even a refused form gets a branded page."""
     slug = values.pop("help_slug", None) if values else None
+    db.connect_db()  # before the request's own hook: a connection opened by the query below would never close
     found = help_center_by_slug(slug) if slug else None
     if found is None or found.status in OFFLINE:
         abort(404)

@@ -86,3 +86,25 @@ def test_r13_a_lapsed_help_center_refuses_every_post_and_shows_no_form(app, clie
     from helpdesk.tickets.models import Ticket
 
     assert Ticket.of(workspace).count() == ArticleAnswered.select().count() == ArticleVote.select().count() == 0
+
+
+def test_a_help_center_request_gives_its_database_connection_back(app):
+    """The workspace is read before the request's connect hook: that connection must still close (pool leak)."""
+    import threading
+
+    from helpdesk.extensions import db
+
+    with app.app_context():
+        slug = make_workspace(name="Pooled").slug
+    closed_after = []
+
+    def visit():  # a fresh thread, as each request of the threaded server is
+        with app.test_client() as visitor:
+            assert visitor.get(f"/h/{slug}/").status_code == 200
+            assert visitor.get("/h/no-such-help-center/").status_code == 404
+        closed_after.append(db.database.is_closed())
+
+    thread = threading.Thread(target=visit)
+    thread.start()
+    thread.join()
+    assert closed_after == [True]
