@@ -47,16 +47,23 @@ def slug_of(text):
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:80].strip("-") or "article"
 
 
+def _update_or_create(update, create):
+    """Run the `update` query; when it changed no row, `create()` the row (a concurrent request that made
+    it first leaves an IntegrityError: then the update is run again, on that row)."""
+    if update.execute():
+        return
+    try:
+        with db.database.atomic():
+            create()
+    except IntegrityError:
+        update.execute()
+
+
 def touch(workspace, now):
     """Record that something visitors see changed (the public pages' ETag and Last-Modified move)."""
-    updated = (KnowledgeStamp.update(changed_at=now, version=KnowledgeStamp.version + 1)
-               .where(KnowledgeStamp.workspace == workspace).execute())
-    if not updated:
-        try:
-            with db.database.atomic():
-                KnowledgeStamp.create(workspace=workspace, changed_at=now, created_at=now)
-        except IntegrityError:  # made by a concurrent save: move it
-            touch(workspace, now)
+    _update_or_create(KnowledgeStamp.update(changed_at=now, version=KnowledgeStamp.version + 1)
+                      .where(KnowledgeStamp.workspace == workspace),
+                      lambda: KnowledgeStamp.create(workspace=workspace, changed_at=now, created_at=now))
 
 
 def stamp_of(workspace):
@@ -306,15 +313,11 @@ def record_failed_search(workspace, query, *, now):
     if not query:
         return
     month = now.strftime("%Y-%m")
-    updated = (FailedSearch.update(count=FailedSearch.count + 1, last_at=now)
-               .where(FailedSearch.workspace == workspace, FailedSearch.month == month, FailedSearch.query == query)
-               .execute())
-    if not updated:
-        try:
-            with db.database.atomic():
-                FailedSearch.create(workspace=workspace, month=month, query=query, last_at=now, created_at=now)
-        except IntegrityError:
-            record_failed_search(workspace, query, now=now)
+    _update_or_create(FailedSearch.update(count=FailedSearch.count + 1, last_at=now)
+                      .where(FailedSearch.workspace == workspace, FailedSearch.month == month,
+                             FailedSearch.query == query),
+                      lambda: FailedSearch.create(workspace=workspace, month=month, query=query, last_at=now,
+                                                  created_at=now))
 
 
 def top_failed_searches(workspace, *, now, limit=20):
