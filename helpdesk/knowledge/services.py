@@ -287,6 +287,7 @@ def record_vote(workspace, article, visitor, helpful, *, now):
     if not article.is_public:
         raise LookupError(article.id)
     helpful = bool(helpful)
+    up, down = (Article.helpful_yes, Article.helpful_no) if helpful else (Article.helpful_no, Article.helpful_yes)
     with db.database.atomic():
         vote = ArticleVote.select().where(ArticleVote.article == article, ArticleVote.visitor == visitor).first()
         if vote is None:
@@ -296,14 +297,13 @@ def record_vote(workspace, article, visitor, helpful, *, now):
                                        created_at=now)
             except IntegrityError:  # the same visitor's other request won: theirs counts
                 return False
-            change = {True: {"helpful_yes": Article.helpful_yes + 1}, False: {"helpful_no": Article.helpful_no + 1}}
+            change = {up: up + 1}
         elif vote.helpful != helpful:
             ArticleVote.update(helpful=helpful).where(ArticleVote.id == vote.id).execute()
-            change = {True: {"helpful_yes": Article.helpful_yes + 1, "helpful_no": Article.helpful_no - 1},
-                      False: {"helpful_no": Article.helpful_no + 1, "helpful_yes": Article.helpful_yes - 1}}
+            change = {up: up + 1, down: down - 1}
         else:
             return False
-        Article.update(**change[helpful]).where(Article.id == article.id).execute()
+        Article.update(change).where(Article.id == article.id).execute()
     return True
 
 
