@@ -29,15 +29,19 @@ def knowledge_must_be_public():
         abort(404)
 
 
+def _published(article_id):
+    try:
+        return pages.public_article(g.workspace, article_id)
+    except LookupError:
+        abort(404)
+
+
 @bp.get("/articles/<int:article_id>-<slug>")
 @bp.get("/articles/<int:article_id>", defaults={"slug": None})
 @cached_page
 def article(article_id, slug):
     """An article; an old or missing slug (the article was renamed) redirects to the current URL (301)."""
-    try:
-        found = pages.public_article(g.workspace, article_id)
-    except LookupError:
-        abort(404)
+    found = _published(article_id)
     if slug != found.slug:
         return redirect(url_for("helpcenter.kb.article", article_id=found.id, slug=found.slug), 301)
     return render_template("knowledge/public/article.html", article=found,
@@ -75,13 +79,6 @@ def _visitor_key():
     cookie = request.cookies.get(VISITOR_COOKIE, "")
     new = None if len(cookie) == 32 else secrets.token_hex(16)
     return hashlib.sha256((new or cookie).encode()).hexdigest(), new
-
-
-def _published(article_id):
-    try:
-        return pages.public_article(g.workspace, article_id)
-    except LookupError:
-        abort(404)
 
 
 @bp.route("/articles/<int:article_id>/vote", methods=["GET", "POST"])
