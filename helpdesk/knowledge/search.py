@@ -13,18 +13,13 @@ the matched words; `highlight()` escapes the text and turns those into <mark>.
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
-from peewee import PostgresqlDatabase
 
 from helpdesk.extensions import db
 from helpdesk.knowledge.models import Article
-from helpdesk.tickets.search import terms_of
+from helpdesk.tickets.search import _is_postgres, terms_of
 
 START, STOP = "\x02", "\x03"
 SNIPPET_WORDS = 24
-
-
-def _is_postgres():
-    return isinstance(db.database.obj, PostgresqlDatabase)
 
 
 @dataclass
