@@ -4,12 +4,12 @@ An end user belongs to one workspace: every row carries it and every lookup filt
 an address known to workspace A means nothing to workspace B, and a link or session of A is
 refused by B.
 """
-import secrets
 from datetime import timedelta
 
 from flask_babel import gettext as _
 from peewee import prefetch
 
+from helpdesk.accounts.services import normalize_email
 from helpdesk.core.mailer import send_email
 from helpdesk.core.tokens import hash_token, new_token
 from helpdesk.core.urls import external_url
@@ -31,7 +31,7 @@ class PortalError(Exception):
 
 def send_sign_in_link(workspace, help_center, email, *, now):
     """Email a single-use sign-in link (15 minutes) to `email`; it makes the account on first use."""
-    email = email.strip().lower()
+    email = normalize_email(email)
     token, token_hash = new_token()
     EndUserToken.create(workspace=workspace, email=email, token_hash=token_hash, expires_at=now + LINK_VALID,
                         created_at=now)
@@ -64,8 +64,8 @@ def sign_in_with_link(workspace, token, *, now):
 
 def open_session(end_user, *, now):
     """A new signed-in browser of `end_user`; returns the key for the cookie."""
-    key = secrets.token_urlsafe(32)
-    EndUserSession.create(workspace=end_user.workspace_id, end_user=end_user, key_hash=hash_token(key),
+    key, key_hash = new_token()
+    EndUserSession.create(workspace=end_user.workspace_id, end_user=end_user, key_hash=key_hash,
                           expires_at=now + SESSION_DAYS, created_at=now)
     return key
 
