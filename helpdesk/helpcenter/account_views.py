@@ -1,4 +1,5 @@
 """End users' pages: sign in by emailed link, sign out, "My requests", a request's conversation and reply."""
+from functools import wraps
 from urllib.parse import quote
 
 from flask import abort, flash, g, make_response, redirect, render_template, request, session, url_for
@@ -15,19 +16,19 @@ from helpdesk.tickets.models import Attachment, Message, Status
 from helpdesk.tickets.views import uploads
 
 
-def _email_key():
-    return "hc-signin-email:" + request.form.get("email", "").strip().lower()
-
-
-def _signed_in_only():
-    if g.end_user is None:
-        return redirect(url_for("helpcenter.sign_in"))
-    return None
+def signed_in_only(view):
+    """A page of the signed-in end user: anyone else is sent to the sign-in page."""
+    @wraps(view)
+    def guarded(*args, **kwargs):
+        if g.end_user is None:
+            return redirect(url_for("helpcenter.sign_in"))
+        return view(*args, **kwargs)
+    return guarded
 
 
 @bp.route("/signin", methods=["GET", "POST"])
 @limiter.limit("10 per hour", methods=["POST"])
-@limiter.limit("5 per hour", methods=["POST"], key_func=_email_key)
+@limiter.limit("5 per hour", methods=["POST"], key_func=rules.email_limit_key("hc-signin-email:"))
 def sign_in():
     form = SignInForm()
     refusal = None
@@ -62,9 +63,10 @@ def sign_out():
 
 
 @bp.get("/requests/")
+@signed_in_only
 def my_requests():
-    return _signed_in_only() or render_template("helpcenter/requests.html",
-                                                requests=accounts.requests_of(g.end_user), labels=Status.LABELS)
+    return render_template("helpcenter/requests.html", requests=accounts.requests_of(g.end_user),
+                           labels=Status.LABELS)
 
 
 def _my_ticket(number):
@@ -75,9 +77,8 @@ def _my_ticket(number):
 
 
 @bp.route("/requests/<int:number>", methods=["GET", "POST"])
+@signed_in_only
 def request_page(number):
-    if g.end_user is None:
-        return redirect(url_for("helpcenter.sign_in"))
     ticket = _my_ticket(number)
     form = PortalReplyForm()
     error = None
@@ -112,9 +113,8 @@ def request_attachment(number, attachment_id):
 
 
 @bp.route("/profile", methods=["GET", "POST"])
+@signed_in_only
 def profile():
-    if g.end_user is None:
-        return redirect(url_for("helpcenter.sign_in"))
     form = ProfileForm(obj=g.end_user)
     if form.validate_on_submit():
         accounts.update_profile(g.end_user, form.name.data)

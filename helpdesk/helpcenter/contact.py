@@ -2,11 +2,12 @@
 import re
 import time
 
-from flask import current_app
+from flask import current_app, request
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from peewee import fn
 
+from helpdesk.accounts.services import normalize_email
 from helpdesk.core.mailer import send_email
 from helpdesk.core.urls import external_url
 from helpdesk.customers.services import find_or_create_customer
@@ -47,6 +48,11 @@ def spam_refusal(workspace, *, honeypot, stamp, texts):
     return None
 
 
+def email_limit_key(prefix):
+    """A rate-limit key function: the address typed in the posted form's `email` field, after `prefix`."""
+    return lambda: prefix + normalize_email(request.form.get("email", ""))
+
+
 def support_address(workspace):
     """The address a customer's email answer should go to (the default mailbox), or None without one."""
     mailbox = Mailbox.of(workspace).order_by(Mailbox.is_default.desc(), Mailbox.id).first()
@@ -59,10 +65,7 @@ def submit_contact(workspace, help_center, *, name, email, subject, message, att
     The acknowledgement's subject carries `[#N]` and its Reply-To is the workspace's mailbox, so
     the customer's email answer threads onto the same ticket (by the subject token).
     """
-    customer = find_or_create_customer(workspace, email.strip().lower(), name.strip(), now=now)
-    if not customer.name and name.strip():
-        customer.name = name.strip()[:200]
-        customer.save(only=[type(customer).name])
+    customer = find_or_create_customer(workspace, email, name.strip(), now=now)  # fills an empty name in too
     ticket = tickets.open_ticket(workspace, customer, subject, message.strip(), now=now, channel=Channel.WEB,
                                  attachments=attachments)
     reply_to = support_address(workspace)

@@ -11,10 +11,6 @@ from helpdesk.helpcenter.scope import helpcenter_bp as bp
 from helpdesk.tickets.views import uploads
 
 
-def _email_key():
-    return "contact-email:" + request.form.get("email", "").strip().lower()
-
-
 def _refused_by_limit(_limit):
     """A rate limit met: the form comes back with what was typed and one sentence saying why."""
     return make_response(*_contact_page(ContactForm(), _("Too many messages in a short time from here or for this email "
@@ -33,7 +29,8 @@ def _contact_page(form, refusal=None, status=200):
 
 @bp.route("/contact", methods=["GET", "POST"])
 @limiter.limit("10 per hour", methods=["POST"], on_breach=_refused_by_limit)
-@limiter.limit("5 per hour", methods=["POST"], key_func=_email_key, on_breach=_refused_by_limit)
+@limiter.limit("5 per hour", methods=["POST"], key_func=rules.email_limit_key("contact-email:"),
+               on_breach=_refused_by_limit)
 def contact():
     form = ContactForm()
     if not form.validate_on_submit():
