@@ -209,7 +209,10 @@ def plan(app, size, rng, requests):
 
 
 def measure(client, urls, warmup):
-    """(p50 ms, p95 ms, max queries per request) over `urls`, after `warmup` untimed requests."""
+    """(p50 ms, p95 ms, max queries per request) over `urls`, after `warmup` untimed requests.
+
+    Each of `urls` is a URL answered 200, or a (url, headers, expected status) tuple.
+    """
     for url in urls[:warmup]:
         _get(client, url)
     timings, queries = [], 0
@@ -224,10 +227,11 @@ def measure(client, urls, warmup):
     return round(statistics.median(timings), 2), round(p95, 2), queries
 
 
-def _get(client, url):
-    response = client.get(url)
-    if response.status_code != 200:
-        raise SystemExit(f"bench: GET {url} answered {response.status_code}")
+def _get(client, request):
+    url, headers, status = (request, None, 200) if isinstance(request, str) else request
+    response = client.get(url, headers=headers)
+    if response.status_code != status:
+        raise SystemExit(f"bench: GET {url} answered {response.status_code}, not {status}")
     return response
 
 

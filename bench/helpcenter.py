@@ -7,16 +7,13 @@ Anonymous GET requests through the WSGI app, timed with `time.perf_counter()` af
 interleaved rounds (the round with the lowest p95 is kept): p50, p95 and SQL statements per request.
 """
 import argparse
-import gc
 import json
 import random
-import statistics
 import sys
 import time
 from datetime import timedelta
 
 from bench import text
-from bench.querycount import count_queries
 
 SLUG = "bench-kb"
 ARTICLES, CATEGORIES, TOP_LEVEL = 10_000, 100, 20
@@ -142,28 +139,10 @@ def plan(app, requests, rng):
     }
 
 
-def measure(client, planned, warmup):
-    """(p50 ms, p95 ms, max statements) over the planned requests, after `warmup` untimed ones."""
-    for url, headers, _status in planned[:warmup]:
-        client.get(url, headers=headers)
-    timings, queries = [], 0
-    gc.collect()
-    for url, headers, status in planned:
-        with count_queries() as counter:
-            started = time.perf_counter()
-            response = client.get(url, headers=headers)
-            timings.append((time.perf_counter() - started) * 1000)
-        if response.status_code != status:
-            raise SystemExit(f"bench: GET {url} answered {response.status_code}, not {status}")
-        queries = max(queries, counter.count)
-    return (round(statistics.median(timings), 2), round(statistics.quantiles(timings, n=100, method="inclusive")[94], 2),
-            queries)
-
-
 def run(database_url=None, requests=60, rounds=3, warmup=10, log=print):
     """Seed if needed, measure, and return results entries (as bench/results.json holds them)."""
     from bench.__main__ import database_url as bench_database_url
-    from bench.__main__ import engine
+    from bench.__main__ import engine, measure, verdict
 
     url = bench_database_url(database_url, "helpcenter")
     app = prepare(url, log)
@@ -180,12 +159,6 @@ def run(database_url=None, requests=60, rounds=3, warmup=10, log=print):
         log(f"  {name:24} p50 {p50:6.2f} ms  p95 {p95:6.2f} ms  {results[-1]['queries']:2d} queries  "
             f"(p95 of each round: {', '.join(f'{m[1]:.1f}' for m in runs)})  {verdict(results[-1])}")
     return results
-
-
-def verdict(entry):
-    _, target_ms, max_queries = MEASUREMENTS[entry["name"]]
-    ok = entry["p95_ms"] < target_ms and (max_queries is None or entry["queries"] <= max_queries)
-    return f"{'ok  ' if ok else 'MISS'} (p95<{target_ms}{f' & q<={max_queries}' if max_queries else ''})"
 
 
 def main(argv=None):
