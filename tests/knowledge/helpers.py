@@ -4,6 +4,8 @@ from helpdesk.knowledge import services as kb
 from helpdesk.knowledge.models import State
 from helpdesk.workspaces.models import Membership, Role
 
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(16)  # PNG by its first bytes: what the upload checks
+
 
 def owner_of(workspace):
     return Membership.of(workspace).where(Membership.role == Role.OWNER).get()
@@ -21,12 +23,16 @@ def make_article(workspace, title="Reset your password", body="Open **Account** 
                            state=state, category_id=category.id if category else None, now=now or utcnow())
 
 
-def fill_knowledge(workspace, owner, now):
-    """A row in every knowledge table of `workspace` (the R21 deletion test fills every tenant table)."""
+def make_image(workspace, actor=None, now=None):
     from helpdesk.knowledge import images
 
+    return images.upload_image(workspace, actor or owner_of(workspace), "a.png", PNG, now=now or utcnow())
+
+
+def fill_knowledge(workspace, owner, now):
+    """A row in every knowledge table of `workspace` (the R21 deletion test fills every tenant table)."""
     category = make_category(workspace, "Billing", actor=owner)
     article = make_article(workspace, "Refunds", category=category, actor=owner, now=now)
     kb.record_vote(workspace, article, "visitor", True, now=now)
     kb.record_failed_search(workspace, "zebra", now=now)
-    return images.upload_image(workspace, owner, "logo.png", b"\x89PNG\r\n\x1a\n" + bytes(8), now=now)
+    return make_image(workspace, owner, now)

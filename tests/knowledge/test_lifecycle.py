@@ -7,14 +7,12 @@ from bench.querycount import count_queries
 from helpdesk.billing.deletion import start_deletion
 from helpdesk.core import storage
 from helpdesk.extensions import db
-from helpdesk.knowledge import images
 from helpdesk.knowledge import services as kb
 from helpdesk.knowledge.models import MODELS, Article, State
 from tests.conftest import drain_jobs
 from tests.factories import make_workspace
-from tests.knowledge.helpers import make_article, make_category, owner_of
+from tests.knowledge.helpers import make_article, make_category, make_image
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
 PUBLIC_PAGE_MAX_QUERIES = 5
 
 
@@ -24,7 +22,7 @@ def test_r21_deleting_a_workspace_removes_its_knowledge_base(app_context):
     article = make_article(workspace, "Refund rules", category=category)
     kb.record_vote(workspace, article, "v", True, now=datetime(2026, 12, 2))
     kb.record_failed_search(workspace, "zebra", now=datetime(2026, 12, 2))
-    image = images.upload_image(workspace, owner_of(workspace), "a.png", PNG, now=datetime(2026, 12, 2))
+    image = make_image(workspace, now=datetime(2026, 12, 2))
     make_article(kept, "Refund rules elsewhere")
     start_deletion(workspace, reason="test", now=datetime(2026, 12, 2))
     drain_jobs()  # on Redis the purge is a queued job

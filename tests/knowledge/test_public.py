@@ -11,7 +11,7 @@ from helpdesk.knowledge.models import Article, ArticleVote, FailedSearch, State
 from helpdesk.workspaces.models import Workspace
 from tests.conftest import csrf_token
 from tests.factories import make_workspace
-from tests.knowledge.helpers import make_article, make_category, owner_of
+from tests.knowledge.helpers import make_article, make_category, make_image, owner_of
 
 BODY = "## Before you start\nA table:\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n## Steps\n```\ncode\n```\n## After\nDone."
 
@@ -203,14 +203,11 @@ def test_a_page_with_a_personal_message_waiting_is_private_and_keeps_its_token(c
 
 
 def test_r6_another_workspace_s_articles_images_and_categories_answer_404_under_this_help_center(app, client, center):
-    from helpdesk.knowledge import images
-
     workspace = center[0]
     other = make_workspace(name="Other")
     article = make_article(other, "Their article", category=make_category(other, "Theirs"))
     with app.app_context():  # the storage backend belongs to the app
-        image = images.upload_image(other, owner_of(other), "a.png", b"\x89PNG\r\n\x1a\n" + bytes(8),
-                                    now=datetime(2026, 12, 2))
+        image = make_image(other, now=datetime(2026, 12, 2))
     for path in (f"articles/{article.id}-{article.slug}", f"articles/{article.id}/vote",
                  f"categories/{article.category_id}", f"images/{image.token}"):
         assert client.get(h(workspace, path)).status_code == 404, path

@@ -7,9 +7,7 @@ import pytest
 from helpdesk.knowledge.models import Article, ArticleImage, Category, State
 from tests.conftest import post, sign_in
 from tests.factories import add_member, make_workspace
-from tests.knowledge.helpers import make_article, make_category
-
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+from tests.knowledge.helpers import PNG, make_article, make_category
 
 
 @pytest.fixture
