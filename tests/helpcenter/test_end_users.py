@@ -31,9 +31,7 @@ def ask_link(app, client, workspace, email="ann@client.example"):
 
 
 def use_link(client, path):
-    page = client.get(path).get_data(as_text=True)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    return client.post(path, data={"csrf_token": token})
+    return client.post(path, data=form_fields(client.get(path).get_data(as_text=True)))
 
 
 def signed_in(app, client, workspace, email="ann@client.example"):
