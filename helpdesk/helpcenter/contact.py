@@ -77,8 +77,8 @@ def submit_contact(workspace, help_center, *, name, email, subject, message, att
 
 
 def suggested_articles(workspace, query, limit=5):
-    """Published articles that may answer `query` (the subject being typed)."""
-    return knowledge.search_published(workspace, query, limit=limit) if (query or "").strip() else []
+    """Published articles that may answer `query` (the subject being typed; None before any)."""
+    return knowledge.search_published(workspace, query or "", limit=limit)  # [] for a blank query
 
 
 def record_answered(workspace, article_id, *, now):
