@@ -87,16 +87,20 @@ def end_session(workspace, key, *, now):
                                                  EndUserSession.key_hash == hash_token(key)).execute()
 
 
+def _tickets_of(end_user):
+    """The tickets of the workspace's customer with the end user's email."""
+    return (Ticket.of(end_user.workspace_id).join(Customer, on=(Ticket.customer == Customer.id))
+            .where(Customer.email == end_user.email))
+
+
 def requests_of(end_user, limit=100):
-    """The tickets of the customer with the end user's email, newest first."""
-    return list(Ticket.of(end_user.workspace_id).join(Customer, on=(Ticket.customer == Customer.id))
-                .where(Customer.email == end_user.email).order_by(Ticket.id.desc()).limit(limit))
+    """The end user's tickets, newest first."""
+    return list(_tickets_of(end_user).order_by(Ticket.id.desc()).limit(limit))
 
 
 def request_of(end_user, number):
     """One of the end user's tickets by number, or None (another customer's, another workspace's)."""
-    return (Ticket.of(end_user.workspace_id).join(Customer, on=(Ticket.customer == Customer.id))
-            .where(Customer.email == end_user.email, Ticket.number == number).first())
+    return _tickets_of(end_user).where(Ticket.number == number).first()
 
 
 def conversation(ticket):
