@@ -5,6 +5,9 @@
 
   var words = document.body.dataset;
   var statuses = new WeakMap();  // requesting element -> its status line
+  // request (its xhr) -> the element that made it. An element that replaces itself (hx-swap="outerHTML") is
+  // gone when the request ends: htmx then fires afterRequest on an ancestor, which names that ancestor as elt.
+  var requesters = new WeakMap();
 
   // Polls (hx-trigger "every ...") run quietly; only their failures are shown.
   function isPoll(elt) {
@@ -48,6 +51,7 @@
   document.addEventListener("htmx:beforeRequest", function (event) {
     var elt = event.detail.elt;
     var holder = busyHolder(elt);
+    requesters.set(event.detail.xhr, elt);
     // An earlier "Saved." must not stand beside a change that has not been saved yet.
     [holder, event.detail.target].forEach(function (root) {
       if (root) { root.querySelectorAll(".saved").forEach(function (saved) { saved.remove(); }); }
@@ -93,7 +97,7 @@
   });
 
   document.addEventListener("htmx:afterRequest", function (event) {
-    var elt = event.detail.elt;
+    var elt = requesters.get(event.detail.xhr) || event.detail.elt;
     busyHolder(elt).removeAttribute("aria-busy");
     var line = statuses.get(elt);
     if (line && line.isConnected && line.dataset.failed !== "1") { line.remove(); }

@@ -130,6 +130,19 @@ def test_failed_in_place_change_says_so_and_clears_saved(app, new_page, shots, f
         expect(sidebar.get_by_role("alert")).to_have_count(0)
 
 
+def test_an_element_that_replaces_itself_leaves_no_running_indicator(app, new_page):
+    owner, ticket = _long_content()
+    page = new_page()
+    _open_ticket(page, owner, ticket)
+    # A saved change makes the timeline reload itself (hx-swap="outerHTML" on its own element).
+    with page.expect_response(lambda response: response.request.method == "GET"
+                              and response.url.endswith(f"/tickets/{ticket.number}")):
+        page.get_by_label("Status", exact=True).select_option("pending")
+    expect(page.locator("#timeline")).to_contain_text("changed the status")
+    expect(page.get_by_text("Working…")).to_have_count(0)
+    expect(page.locator(".htmx-status, [aria-busy]")).to_have_count(0)
+
+
 def test_test_connection_on_an_invalid_form_shows_the_errors_in_place(app, new_page):
     workspace = make_workspace(name="Acme")
     owner = workspace.membership_set.get().user
