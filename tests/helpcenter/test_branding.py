@@ -8,9 +8,8 @@ from helpdesk.helpcenter.models import HelpCenter
 from helpdesk.workspaces.models import Role
 from tests.conftest import post, sign_in
 from tests.factories import add_member, make_workspace
-from tests.knowledge.helpers import make_article, make_category, owner_of
+from tests.knowledge.helpers import PNG, make_article, make_category, owner_of
 
-PNG = b"\x89PNG\r\n\x1a\n" + bytes(40)
 SVG = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
 
 
