@@ -37,24 +37,29 @@ def subscription_of(workspace):
     return Subscription.of(workspace, Subscription, Plan).join(Plan).first()
 
 
-def seats_in_use(workspace, *, now):
-    """Members plus pending invitations: each takes a seat (R10)."""
-    members = Membership.of(workspace).count()
-    pending = Invitation.of(workspace).where(Invitation.accepted_at.is_null(), Invitation.revoked_at.is_null(),
-                                             Invitation.expires_at > now).count()
-    return members + pending
+def pending_invitations(workspace, *, now):
+    """How many invitations are pending: each takes a seat, as each member does (R10)."""
+    return Invitation.of(workspace).where(Invitation.accepted_at.is_null(), Invitation.revoked_at.is_null(),
+                                          Invitation.expires_at > now).count()
 
 
-def paid_seats(workspace, *, now):
+def _trial_seats(subscription, now):
+    """The trial seat limit of the workspace's plan, else the lowest of the plans on sale."""
+    plans = [subscription.plan] if subscription else offered_plans(now)
+    return min((plan.trial_seat_limit for plan in plans), default=None)
+
+
+def paid_seats(workspace, *, now, subscription=None):
     """The seats `workspace` may fill now, or None for no limit (R10).
 
     A trial has its plan's trial seat limit; the free plan its seat limit; a paid period the seats of
     its paid invoices covering `now` (the period's and those added since); otherwise the seats last bought.
+    `subscription` is `subscription_of(workspace)` when the caller has read it already.
     """
-    subscription = subscription_of(workspace)
-    plans = [subscription.plan] if subscription else offered_plans(now)
+    if subscription is None:
+        subscription = subscription_of(workspace)
     if workspace.status == Workspace.TRIAL:
-        return min((plan.trial_seat_limit for plan in plans), default=None)
+        return _trial_seats(subscription, now)
     if workspace.free_plan:
         return subscription.plan.seat_limit if subscription else None
     covering = (Invoice.select(fn.SUM(Invoice.seats))
@@ -62,13 +67,13 @@ def paid_seats(workspace, *, now):
                        Invoice.period_start <= now, Invoice.period_end > now).scalar())
     if covering:
         return covering
-    return subscription.seats if subscription else min((plan.trial_seat_limit for plan in plans), default=None)
+    return subscription.seats if subscription else _trial_seats(subscription, now)
 
 
 def check_free_seat(workspace, *, now, accepting):
     """SeatLimitReached unless one more person can be invited, or an invited one can join (R10)."""
     limit = paid_seats(workspace, now=now)
-    used = Membership.of(workspace).count() if accepting else seats_in_use(workspace, now=now)
+    used = Membership.of(workspace).count() + (0 if accepting else pending_invitations(workspace, now=now))
     if limit is None or used < limit:
         return
     if accepting:

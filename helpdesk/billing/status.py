@@ -4,7 +4,7 @@ from flask_babel import ngettext
 from peewee import fn
 
 from helpdesk.billing.models import Invoice
-from helpdesk.billing.payments import paid_seats, seats_in_use, subscription_of
+from helpdesk.billing.payments import paid_seats, pending_invitations, subscription_of
 from helpdesk.billing.timeline import FREE_IDLE, deletion_date, long_date
 from helpdesk.core.clock import utcnow
 from helpdesk.tickets.models import Ticket
@@ -19,6 +19,11 @@ def money(amount, currency):
 
 def invoice_statuses():
     return {"open": _("Open"), "paid": _("Paid"), "void": _("Void (replaced)"), "refunded": _("Refunded")}
+
+
+def _deletion_day(workspace):
+    """When a lapsed workspace is deleted; its highest ticket number is how many tickets it has had."""
+    return deletion_date(workspace, Ticket.of(workspace, fn.MAX(Ticket.number)).scalar() or 0)
 
 
 def state_in_words(workspace, *, now):
@@ -38,10 +43,9 @@ def state_in_words(workspace, *, now):
                 _("On %(date)s the workspace becomes read-only unless the next period is paid.",
                   date=long_date(workspace.paid_until)))
     if workspace.status == Workspace.LAPSED:
-        tickets = Ticket.of(workspace, fn.MAX(Ticket.number)).scalar() or 0
         return (_("Read-only since %(date)s.", date=long_date(workspace.status_changed_at)),
                 _("On %(date)s this workspace and all its data will be deleted unless a plan is paid.",
-                  date=long_date(deletion_date(workspace, tickets))))
+                  date=long_date(_deletion_day(workspace))))
     return _("Suspended by the operator."), None
 
 
@@ -59,10 +63,9 @@ def billing_banner(workspace, membership):
         return {"tone": "warning", "link": None, "text": _(
             "This workspace has no paid period: you can read and export, but not reply or edit until a plan is paid.")}
     if workspace.status == Workspace.LAPSED:
-        tickets = Ticket.of(workspace, fn.MAX(Ticket.number)).scalar() or 0
         text = _("Read-only since %(since)s: this workspace and all its data will be deleted on %(date)s unless a "
                  "plan is paid.", since=long_date(workspace.status_changed_at),
-                 date=long_date(deletion_date(workspace, tickets)))
+                 date=long_date(_deletion_day(workspace)))
     else:
         text = state_in_words(workspace, now=now)[0]
     text = f"{text} " + _("Until then you can read and export, but not reply or edit.")
@@ -70,13 +73,14 @@ def billing_banner(workspace, membership):
 
 
 def plan_summary(workspace, *, now):
-    """Everything "Your plan" shows, in a handful of queries."""
+    """Everything "Your plan" shows, in a handful of queries (the invoice status labels: `invoice_statuses`)."""
     subscription = subscription_of(workspace)
     state, next_step = state_in_words(workspace, now=now)
+    members = Membership.of(workspace).count()
     return {
         "state": state, "next_step": next_step, "plan": subscription.plan if subscription else None,
-        "seats_paid": paid_seats(workspace, now=now), "seats_bought": subscription.seats if subscription else None,
-        "seats_used": seats_in_use(workspace, now=now), "members": Membership.of(workspace).count(),
-        "invoice_status": invoice_statuses(),
+        "seats_paid": paid_seats(workspace, now=now, subscription=subscription),
+        "seats_bought": subscription.seats if subscription else None,
+        "seats_used": members + pending_invitations(workspace, now=now), "members": members,
         "invoices": list(Invoice.select().where(Invoice.workspace == workspace).order_by(Invoice.number.desc())),
     }

@@ -24,9 +24,10 @@ def _require_billing():
         abort(404)
 
 
-def _buy_form(summary, now):
+def _buy_form(plans, summary=None):
+    """The buy form offering `plans`; a page shown afresh (GET) fills it from `summary`, as last time."""
     form = BuyForm()
-    form.plan.choices = [SelectChoice(plan.id, plan.name) for plan in offered_plans(now)]
+    form.plan.choices = [SelectChoice(plan.id, plan.name) for plan in plans]
     if request.method == "GET":
         subscription_plan = summary["plan"]
         form.plan.data = subscription_plan.id if subscription_plan else next((c.value for c in form.plan.choices), None)
@@ -42,10 +43,11 @@ def _buy_form(summary, now):
 def _plan_page(buy_form=None, seats_form=None, status=200, cancel_form=None, **extra):
     now = utcnow()
     summary = plan_summary(g.workspace, now=now)
+    plans = offered_plans(now)
     return render("billing/plan.html", "billing/_plan.html", status=status, **summary,
-                  buy_form=buy_form or _buy_form(summary, now), seats_form=seats_form or SeatsForm(),
+                  buy_form=buy_form or _buy_form(plans, summary), seats_form=seats_form or SeatsForm(),
                   cancel_form=cancel_form or CancelForm(formdata=None),
-                  plans=offered_plans(now), bank_details=current_app.config["BANK_DETAILS"], **extra)
+                  plans=plans, bank_details=current_app.config["BANK_DETAILS"], **extra)
 
 
 @bp.get("/")
@@ -87,8 +89,7 @@ def buy():
     """First the review (net, tax, gross, dates); its Pay button sends the same form with the total seen."""
     _require_billing()
     now = utcnow()
-    summary = plan_summary(g.workspace, now=now)
-    form = _buy_form(summary, now)
+    form = _buy_form(offered_plans(now))
     if not form.validate_on_submit():
         return _plan_page(buy_form=form, status=422)
     try:
