@@ -14,7 +14,7 @@ from peewee import fn
 
 from helpdesk.billing.models import PERIODS, Invoice, InvoiceStatus, Plan, Subscription
 from helpdesk.billing.services import (BillingError, _apply_basis_points, add_months, change_invoice_status,
-                                       create_invoice, quote)
+                                       create_invoice, quote, subscribe)
 from helpdesk.core import audit
 from helpdesk.core.mailer import send_email
 from helpdesk.extensions import db
@@ -204,13 +204,9 @@ def apply_payment(invoice, *, now, payment_ref=None, amount=None, currency=None,
 def _give(workspace, invoice, now, actor):
     if invoice.kind == "period":
         paid_until = max(workspace.paid_until or invoice.period_end, invoice.period_end)
-        subscription = Subscription.of(workspace).first()
-        if subscription is None:
-            Subscription.create(workspace=workspace, plan=invoice.plan, seats=invoice.seats,
-                                period_months=invoice.period_months)
-        else:
-            Subscription.update(plan=invoice.plan or subscription.plan, seats=invoice.seats,
-                                period_months=invoice.period_months).where(Subscription.id == subscription.id).execute()
+        # The plan paid for; were it deleted since (the invoice keeps its name only), the one subscribed stays.
+        subscribe(workspace, invoice.plan or subscription_of(workspace).plan, seats=invoice.seats,
+                  months=invoice.period_months)
         Workspace.update(paid_until=paid_until, free_plan=False).where(Workspace.id == workspace.id).execute()
         workspace.paid_until, workspace.free_plan = paid_until, False
     else:
