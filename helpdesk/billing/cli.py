@@ -12,6 +12,7 @@ from helpdesk.billing.models import PERIODS, Invoice
 from helpdesk.billing.payments import apply_payment
 from helpdesk.billing.providers import provider
 from helpdesk.billing.refunds import refund as refund_invoice
+from helpdesk.billing.status import money
 from helpdesk.core.clock import utcnow
 from helpdesk.extensions import db
 from helpdesk.workspaces.models import Workspace
@@ -94,7 +95,7 @@ def refund(number, amount):
         except services.BillingError as error:
             raise click.ClickException(str(error)) from None
     how = "through the payment provider" if invoice.method == "card" else "recorded: send the transfer yourself"
-    click.echo(f"invoice {number}: refunded {done / 100:.2f} {invoice.currency} ({how})")
+    click.echo(f"invoice {number}: refunded {money(done, invoice.currency)} ({how})")
 
 
 @billing_cli.command("invoices")
@@ -104,8 +105,8 @@ def invoices(flagged):
     with db.database.connection_context():
         query = Invoice.select().order_by(Invoice.number.desc()).limit(200)
         for invoice in query.where(Invoice.flag != "") if flagged else query:
-            click.echo(f"{invoice.number} {invoice.status} {invoice.method} {invoice.gross / 100:.2f} "
-                       f"{invoice.currency} {invoice.buyer_name}" + (f" FLAG: {invoice.flag}" if invoice.flag else ""))
+            click.echo(f"{invoice.number} {invoice.status} {invoice.method} {money(invoice.gross, invoice.currency)} "
+                       f"{invoice.buyer_name}" + (f" FLAG: {invoice.flag}" if invoice.flag else ""))
 
 
 def _plan_options(func):
@@ -129,7 +130,7 @@ def _describe(plan):
     flags = [f"free, {plan.seat_limit or 'any'} seats" if plan.is_free else "",
              f"bank transfer: {plan.bank_transfer_periods or 'no'}",
              f"retires {plan.retire_on:%Y-%m-%d}" if plan.retire_on else ""]
-    return (f"{plan.name}: {plan.price_per_seat / 100:.2f} {plan.currency} per seat per month"
+    return (f"{plan.name}: {money(plan.price_per_seat, plan.currency)} per seat per month"
             f"{' ' + discounts if discounts else ''}; " + "; ".join(flag for flag in flags if flag))
 
 
@@ -172,7 +173,7 @@ def edit_plan(name, rename, price, price_from, retire_on, **options):
                 if not price_from:
                     raise services.BillingError("Say when the new price applies with --price-from.")
                 change = services.schedule_price_change(plan, price, _moment(price_from), now=now)
-                click.echo(f"{plan.name}: {price / 100:.2f} {plan.currency} from {change.effective_at:%Y-%m-%d}")
+                click.echo(f"{plan.name}: {money(price, plan.currency)} from {change.effective_at:%Y-%m-%d}")
             if retire_on:
                 services.retire_plan(plan, _moment(retire_on), now=now)
             plan = services.edit_plan(plan, {"name": rename, **options}, now=now)
