@@ -1,4 +1,5 @@
-"""A clock that moves through a workspace's timeline and runs the lifecycle job at each step."""
+"""Billing test helpers: a clock that moves through a workspace's timeline and runs the lifecycle job at each
+step, and the Stripe test keys."""
 from datetime import datetime, timedelta
 
 from helpdesk.billing.lifecycle import run_lifecycle
@@ -6,6 +7,7 @@ from helpdesk.workspaces.models import Workspace
 from tests.conftest import drain_jobs, sent_mail
 
 START = datetime(2026, 12, 1, 9, 0)
+STRIPE_WEBHOOK_SECRET = "whsec_5Fq1bX0mUq3Jd8r4cW2eYtG7hK9nLpZs"  # the `stripe_keys` fixture's (conftest.py)
 
 
 class Clock:

@@ -12,7 +12,6 @@ from helpdesk.billing.services import BillingError, create_plan
 from helpdesk.workspaces.models import Workspace
 from tests.billing.helpers import reload
 from tests.billing.test_payments import review, setup_trial
-from tests.billing.test_stripe import stripe_keys  # noqa: F401  (fixture)
 from tests.conftest import sign_in
 from tests.factories import make_user, make_workspace
 
@@ -61,7 +60,7 @@ def test_r12_the_default_policy_refunds_whole_unused_months_only(app_context):
     assert policy_amount(invoice, now=DAY + timedelta(days=400), partial_months=False) == 0
 
 
-def test_r12_a_card_refund_goes_through_the_provider_and_is_recorded(app, stripe_keys):  # noqa: F811
+def test_r12_a_card_refund_goes_through_the_provider_and_is_recorded(app, stripe_keys):
     with app.app_context():
         invoice = paid_invoice(months=12)
         runner = app.test_cli_runner()

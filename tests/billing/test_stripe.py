@@ -3,7 +3,6 @@ import json
 import time
 from urllib.parse import parse_qs
 
-import pytest
 import responses
 import stripe
 
@@ -11,11 +10,10 @@ from helpdesk.billing.models import Invoice, InvoiceStatus, WebhookEvent
 from helpdesk.workspaces.models import Workspace
 from helpdesk.workspaces.services import change_status
 from helpdesk.core.clock import utcnow
-from tests.billing.helpers import reload
-from tests.billing.test_payments import setup_trial, start_checkout
+from tests.billing.helpers import STRIPE_WEBHOOK_SECRET as SECRET, reload
+from tests.billing.test_payments import review, setup_trial, start_checkout
 from tests.conftest import sign_in
 
-SECRET = "whsec_5Fq1bX0mUq3Jd8r4cW2eYtG7hK9nLpZs"
 SESSION = {  # trimmed from a real test-mode checkout.session (API 2026-10-28)
     "id": "cs_test_a1Lx9QfZ3yVb7Kp2Wm4Nd6Rt8Hs0Jc5Ge1Uo3Iq", "object": "checkout.session",
     "amount_subtotal": 15262, "amount_total": 15262, "currency": "eur", "livemode": False, "mode": "payment",
@@ -23,12 +21,6 @@ SESSION = {  # trimmed from a real test-mode checkout.session (API 2026-10-28)
     "url": "https://checkout.stripe.com/c/pay/cs_test_a1Lx9QfZ3yVb7Kp2Wm4Nd6Rt8Hs0Jc5Ge1Uo3Iq#fidkdWxOYHwnPyd1blpxYHZxWjA0",
     "expires_at": 1796371200, "payment_intent": None, "customer_email": "owner@acme.example.com",
 }
-
-
-@pytest.fixture
-def stripe_keys(app, monkeypatch):
-    monkeypatch.setitem(app.config, "STRIPE_SECRET_KEY", "sk_test_51NzTestKeyForRecordedResponses")
-    monkeypatch.setitem(app.config, "STRIPE_WEBHOOK_SECRET", SECRET)
 
 
 def event(event_type, obj, event_id="evt_1QpXa2LkdIwHu7ix0aBcDeFg"):
@@ -80,7 +72,6 @@ def test_r9_a_provider_failure_charges_nothing_and_says_so(app, client, stripe_k
                           json={"error": {"type": "api_error", "message": "Something went wrong on Stripe's end."}})
             recorded.post("https://api.stripe.com/v1/checkout/sessions", status=500, json={"error": {}})
             recorded.post("https://api.stripe.com/v1/checkout/sessions", status=500, json={"error": {}})
-            from tests.billing.test_payments import review
             page = review(client, workspace, plan).get_data(as_text=True)
             gross = page.split('name="expected_gross" value="')[1].split('"')[0]
             response = review(client, workspace, plan, expected_gross=gross)
