@@ -25,7 +25,7 @@ from helpdesk.workspaces.services import WorkspaceError, invite
 from tests.billing.helpers import START, Clock, reload, subjects
 from tests.conftest import drain_jobs, sign_in
 from tests.factories import DEFAULT_PASSWORD, add_member, customer_mail, make_customer, make_user, make_workspace
-from tests.knowledge.helpers import fill_knowledge
+from tests.knowledge.helpers import fill_knowledge, owner_of
 
 Upload = namedtuple("Upload", "filename content_type data")
 
@@ -34,8 +34,7 @@ def fill_workspace(name, plan):
     """A workspace with a row in every tenant table, stored files and search documents."""
     owner = make_user(name=f"{name} Owner")
     workspace = make_workspace(owner, name=name, now=START)
-    owner_membership = Membership.of(workspace).where(Membership.user == owner).get()
-    owner_membership.user = owner
+    owner_membership = owner_of(workspace)
     agent = add_member(workspace, role=Role.AGENT).user
     invite(workspace, owner_membership, f"new@{name.lower()}.example", Role.AGENT, now=START)
     customer = make_customer(workspace)
@@ -141,17 +140,11 @@ def test_r21_an_interrupted_purge_is_resumed_by_the_daily_job(app_context, monke
     assert not any(readable(key) for key in keys) and not any(tenant_rows(gone.id).values())
 
 
-def owner_membership(workspace, owner):
-    found = Membership.of(workspace).where(Membership.user == owner).get()
-    found.user = owner
-    return found
-
-
 def test_r18_only_the_owner_cancels_with_the_password_and_the_workspace_name(app, app_context):
     owner = make_user(name="Olga Owner")
     workspace = make_workspace(owner, name="Acme", now=START)
     admin = add_member(workspace, role=Role.ADMIN)
-    actor = owner_membership(workspace, owner)
+    actor = owner_of(workspace)
     for who, password, typed in ((actor, "wrong password", "Acme"), (actor, DEFAULT_PASSWORD, "Acme Inc"),
                                  (admin, DEFAULT_PASSWORD, "Acme")):
         with pytest.raises(WorkspaceError):
@@ -174,7 +167,7 @@ def test_r19_a_cancelled_workspace_answers_404_and_its_mail_is_not_fetched(app, 
                        smtp_host="smtp.example")
         sign_in(client, owner)
         assert client.get(f"/w/{workspace.slug}/tickets/").status_code == 200
-        deleting.cancel_workspace(workspace, owner_membership(workspace, owner), password=DEFAULT_PASSWORD,
+        deleting.cancel_workspace(workspace, owner_of(workspace), password=DEFAULT_PASSWORD,
                                   typed_name="Acme", now=START)
         assert client.get(f"/w/{workspace.slug}/tickets/").status_code == 404
         assert fetch_due_mailboxes() == []
@@ -183,7 +176,7 @@ def test_r19_a_cancelled_workspace_answers_404_and_its_mail_is_not_fetched(app, 
 def test_r20_the_operator_restores_a_cancelled_workspace_within_14_days_only(app_context):
     owner = make_user()
     workspace = make_workspace(owner, name="Acme", now=START)
-    actor = owner_membership(workspace, owner)
+    actor = owner_of(workspace)
     deleting.cancel_workspace(workspace, actor, password=DEFAULT_PASSWORD, typed_name="Acme", now=START)
     assert deleting.restore_workspace(reload(workspace), now=START + timedelta(days=13)) == Workspace.TRIAL
     later = START + timedelta(days=20)  # trial over meanwhile: back as read-only, dated from the trial's end
@@ -200,7 +193,7 @@ def test_r20_the_operator_restores_a_cancelled_workspace_within_14_days_only(app
 def test_r20_flask_billing_restore_brings_back_a_cancelled_workspace(app, app_context):
     owner = make_user()
     workspace = make_workspace(owner, name="Acme", now=START)
-    deleting.cancel_workspace(workspace, owner_membership(workspace, owner), password=DEFAULT_PASSWORD,
+    deleting.cancel_workspace(workspace, owner_of(workspace), password=DEFAULT_PASSWORD,
                               typed_name="Acme", now=START)
     runner = app.test_cli_runner()
     result = runner.invoke(args=["billing", "restore", workspace.slug, "--now", "2026-12-05T09:00"])

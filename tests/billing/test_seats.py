@@ -7,11 +7,12 @@ from helpdesk.billing.models import Invoice
 from helpdesk.billing.payments import apply_payment, create_payment_invoice, paid_seats, period_quote, seats_quote
 from helpdesk.billing.services import BillingError, create_plan
 from helpdesk.core.clock import utcnow
-from helpdesk.workspaces.models import Membership, Role
+from helpdesk.workspaces.models import Role
 from helpdesk.workspaces.services import SeatLimitReached, accept_invitation, invite
 from tests.billing.helpers import reload
 from tests.conftest import post, sign_in
 from tests.factories import add_member, make_user, make_workspace
+from tests.knowledge.helpers import owner_of
 
 DAY = datetime(2026, 12, 2, 9, 0)
 
@@ -22,12 +23,6 @@ def buy(workspace, plan, seats, months, now):
                                      expected_gross=priced["gross"], now=now, seller="Op")
     assert apply_payment(invoice, now=now) == "paid"
     return reload(workspace)
-
-
-def owner_of(workspace):
-    membership = Membership.of(workspace).where(Membership.role == Role.OWNER).get()
-    membership.user = membership.user
-    return membership
 
 
 def test_r10_a_trial_has_the_plans_trial_seats_and_invitations_past_them_are_refused(app, client):
