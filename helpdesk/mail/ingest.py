@@ -183,21 +183,13 @@ def process_stored(row, *, now, raw=None):
     as_stored = dict(row.__data__)  # what a rollback brings the row back to
     try:
         with db.database.atomic():
-            if not _claim(row, own=True):
-                return InboundEmail.get_or_none(InboundEmail.id == row.id)
-            if parsed is None:
-                outcome = _Outcome(InboundStatus.FAILED, "could not be read", error=error)
-            else:
-                outcome = _decide(row, parsed, now)
-            _finish(row, outcome, parsed, now)
+            outcome = _process(row, parsed, error, now)
     except _Duplicate:
-        row.__data__.update(as_stored)
-        outcome = _record_apart(row, parsed, now, None)
+        outcome = _record_apart(row, as_stored, parsed, now, None)
     except Exception as failure:  # noqa: BLE001 - kept, shown to admins with a retry button (R26)
         log.exception("processing inbound message %s failed", row.id)
-        row.__data__.update(as_stored)
-        outcome = _record_apart(row, parsed, now, failure)
-    if outcome is None:
+        outcome = _record_apart(row, as_stored, parsed, now, failure)
+    if outcome is None:  # taken by a concurrent run
         return InboundEmail.get_or_none(InboundEmail.id == row.id)
     if outcome.notify is not None:
         try:
@@ -205,6 +197,18 @@ def process_stored(row, *, now, raw=None):
         except Exception:  # noqa: BLE001 - the message is processed; a lost notice must not undo that
             log.exception("notifying the assignee of ticket %s failed", outcome.ticket.id)
     return row
+
+
+def _process(row, parsed, error, now):
+    """Claim the row, decide and write the outcome; returns it (None: another run took the row)."""
+    if not _claim(row, own=True):
+        return None
+    if parsed is None:
+        outcome = _Outcome(InboundStatus.FAILED, "could not be read", error=error)
+    else:
+        outcome = _decide(row, parsed, now)
+    _finish(row, outcome, parsed, now)
+    return outcome
 
 
 def _read(row, raw):
@@ -234,12 +238,14 @@ def _claim(row, own):
     return bool(claimed)
 
 
-def _record_apart(row, parsed, now, failure):
-    """After a rollback: record the row as a duplicate (no `failure`) or as failed. None: another run took it.
+def _record_apart(row, as_stored, parsed, now, failure):
+    """After a rollback (`as_stored`: the row's values before it): record the row as a duplicate (no `failure`)
+    or as failed. None: another run took it.
 
     A failed row keeps the values it was stored with (one of the message's
     may be what the database refused) and does not own the fingerprint.
     """
+    row.__data__.update(as_stored)
     with db.database.atomic():
         if not _claim(row, own=False):
             return None
