@@ -61,7 +61,7 @@ def fetch_due_mailboxes(now=None):
                 .order_by(Mailbox.last_fetch_at.asc(nulls="first"), Mailbox.id).tuples())
     by_workspace = {}
     for mailbox_id, workspace_id, lease_until, holder in rows:
-        if lease_until is None or lease_until < now or holder_is_gone(holder):
+        if _lease_open(lease_until, holder, now):
             by_workspace.setdefault(workspace_id, []).append(mailbox_id)
     order = []
     while by_workspace:  # round robin: the first mailbox of each workspace, then the second...
@@ -100,29 +100,26 @@ def holder_is_gone(holder):
     return False
 
 
-def _take_lease(mailbox_id, now, take_over):
-    """(taken, other): the lease when it is free, its holder gone, or `take_over` asked.
+def _lease_open(until, holder, now):
+    """A lease may be taken: none, run out, or its holder gone."""
+    return until is None or until < now or holder_is_gone(holder)
 
-    `other` is the holder taken over from ("host:pid"), or, when not taken, the
-    `Mailbox` (lease columns only) whose lease refused us; None for a missing mailbox.
+
+def _take_lease(mailbox, now, take_over):
+    """(taken, took_over): the lease of `mailbox` (as just read) when it is open or `take_over` asked.
+
+    `took_over` is the holder of a lease that had not run out ("host:pid"), else None.
     """
-    current = (Mailbox.select(Mailbox.fetch_lease_until, Mailbox.fetch_lease_holder)
-               .where(Mailbox.id == mailbox_id).first())
-    if current is None:
+    until, holder = mailbox.fetch_lease_until, mailbox.fetch_lease_holder
+    if not (take_over or _lease_open(until, holder, now)):
         return False, None
-    until, holder = current.fetch_lease_until, current.fetch_lease_holder
-    free = until is None or until < now
-    if not (free or take_over or holder_is_gone(holder)):
-        return False, current
     # Compare and set: of two runs taking the same lease, one wins.
     taken = (Mailbox.update(fetch_lease_until=now + FETCH_LEASE, fetch_lease_holder=lease_holder())
-             .where(Mailbox.id == mailbox_id, _unchanged(Mailbox.fetch_lease_until, until),
+             .where(Mailbox.id == mailbox.id, _unchanged(Mailbox.fetch_lease_until, until),
                     _unchanged(Mailbox.fetch_lease_holder, holder)).execute())
-    if not taken:
-        return False, current
-    if free:
-        return True, None
-    log.warning("mailbox %s: took over the fetch lease of %s", mailbox_id, holder or "an unrecorded process")
+    if not taken or until is None or until < now:
+        return bool(taken), None
+    log.warning("mailbox %s: took over the fetch lease of %s", mailbox.id, holder or "an unrecorded process")
     return True, holder or "an unrecorded process"
 
 
@@ -130,12 +127,12 @@ def _unchanged(column, value):
     return column.is_null() if value is None else column == value
 
 
-def _busy(mailbox_id, current):
-    holder, until = current.fetch_lease_holder, current.fetch_lease_until
+def _busy(mailbox):
+    holder, until = mailbox.fetch_lease_holder, mailbox.fetch_lease_until
     who = f"process {holder.rpartition(':')[2]} on {holder.rpartition(':')[0]}" if holder else "another process"
     lease = f", its lease runs until {until:%H:%M:%S} UTC" if until else ""
     return (f"a fetch of this mailbox is already running ({who}{lease}); "
-            f"if that process is gone, `flask mail fetch --mailbox {mailbox_id} --take-over` runs one now")
+            f"if that process is gone, `flask mail fetch --mailbox {mailbox.id} --take-over` runs one now")
 
 
 @job
@@ -155,11 +152,10 @@ def fetch_mailbox(mailbox_id, now=None, take_over=False):
     if mailbox is None or mailbox.workspace.status == Workspace.CANCELLED:
         summary["error"] = "no such mailbox"
         return summary
-    taken, other = _take_lease(mailbox_id, now, take_over)
+    taken, summary["took_over"] = _take_lease(mailbox, now, take_over)
     if not taken:
-        summary["error"] = _busy(mailbox_id, other) if other is not None else "no such mailbox"
+        summary["error"] = _busy(mailbox)
         return summary
-    summary["took_over"] = other
     finished = False
     try:
         for inbound_id in services.pending_ids(mailbox_id=mailbox_id):
