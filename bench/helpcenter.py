@@ -46,11 +46,12 @@ def _body(rng, topic, number):
 
 def seed(progress=print):
     """Categories and articles written in bulk (Markdown rendered as a save would); returns seconds."""
+    from bench.seed import _is_postgres
     from helpdesk.core.clock import utcnow
     from helpdesk.extensions import db
     from helpdesk.knowledge import services as kb
     from helpdesk.knowledge.markup import render_markdown
-    from helpdesk.knowledge.models import Article, ArticleRevision, Category, State
+    from helpdesk.knowledge.models import Article, ArticleRevision, State
     from helpdesk.workspaces.models import Membership
     from tests.factories import make_workspace
 
@@ -90,7 +91,7 @@ def seed(progress=print):
             ArticleRevision.insert_many(batch[chunk:chunk + 500]).execute()
         kb._recount(workspace, {c.id for c in top + subs})
         kb.touch(workspace, now)
-    if not db.database.obj.__class__.__name__.startswith("Sqlite"):
+    if _is_postgres():
         db.database.execute_sql("ANALYZE")
     return time.perf_counter() - started
 
