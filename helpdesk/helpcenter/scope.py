@@ -21,6 +21,7 @@ from flask_wtf.csrf import CSRFError
 from peewee import JOIN
 
 from helpdesk.core.clock import utcnow
+from helpdesk.errors import upload_limit_mb
 from helpdesk.extensions import db, htmx
 from helpdesk.helpcenter.accounts import end_user_of_session, session_key
 from helpdesk.helpcenter.models import HelpCenter
@@ -97,8 +98,6 @@ ERROR_MESSAGES = {
 
 
 def _error_page(error):
-    from helpdesk.errors import upload_limit_mb
-
     if getattr(error, "response", None) is not None:  # a page made for it (a rate limit met on a form)
         return error.response
     code = getattr(error, "code", 400) or 400
