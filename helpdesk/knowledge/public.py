@@ -13,7 +13,7 @@ from helpdesk.core import storage
 from helpdesk.core.clock import utcnow
 from helpdesk.core.render import render
 from helpdesk.extensions import htmx
-from helpdesk.knowledge import images, pages, public_bp as bp
+from helpdesk.knowledge import found_or_404, images, pages, public_bp as bp
 from helpdesk.knowledge import search as kb_search
 from helpdesk.knowledge import services as kb
 from helpdesk.knowledge.caching import cached_page
@@ -29,19 +29,12 @@ def knowledge_must_be_public():
         abort(404)
 
 
-def _published(article_id):
-    try:
-        return pages.public_article(g.workspace, article_id)
-    except LookupError:
-        abort(404)
-
-
 @bp.get("/articles/<int:article_id>-<slug>")
 @bp.get("/articles/<int:article_id>", defaults={"slug": None})
 @cached_page
 def article(article_id, slug):
     """An article; an old or missing slug (the article was renamed) redirects to the current URL (301)."""
-    found = _published(article_id)
+    found = found_or_404(pages.public_article, article_id)
     if slug != found.slug:
         return redirect(url_for("helpcenter.kb.article", article_id=found.id, slug=found.slug), 301)
     return render_template("knowledge/public/article.html", article=found,
@@ -51,12 +44,9 @@ def article(article_id, slug):
 @bp.get("/categories/<int:category_id>")
 @cached_page
 def category(category_id):
-    try:
-        found, subcategories, articles, more = pages.category_page(
-            g.workspace, category_id, after_title=request.args.get("after_title"),
-            after_id=request.args.get("after_id", type=int))
-    except LookupError:
-        abort(404)
+    found, subcategories, articles, more = found_or_404(
+        pages.category_page, category_id, after_title=request.args.get("after_title"),
+        after_id=request.args.get("after_id", type=int))
     return render_template("knowledge/public/category.html", category=found, subcategories=subcategories,
                            articles=articles, more=more)
 
@@ -84,7 +74,7 @@ def _visitor_key():
 @bp.route("/articles/<int:article_id>/vote", methods=["GET", "POST"])
 def vote(article_id):
     """"Was this helpful?": the form (loaded by the article page, private) and the answer, once per visitor."""
-    found = _published(article_id)
+    found = found_or_404(pages.public_article, article_id)
     voted = None
     if request.method == "POST":
         answer = request.form.get("helpful")
@@ -106,10 +96,7 @@ def vote(article_id):
 
 @bp.get("/images/<token>")
 def image(token):
-    try:
-        found = images.find_image(g.workspace, token)
-    except LookupError:
-        abort(404)
+    found = found_or_404(images.find_image, token)
     response = Response(storage.read(found.storage_key), mimetype=found.content_type)
     response.cache_control.public, response.cache_control.max_age = True, 86400
     return response

@@ -6,7 +6,7 @@ from markupsafe import Markup
 from helpdesk.core.clock import utcnow
 from helpdesk.core.render import render
 from helpdesk.core.urls import external_url
-from helpdesk.knowledge import bp, images
+from helpdesk.knowledge import bp, found_or_404, images
 from helpdesk.knowledge import services as kb
 from helpdesk.knowledge.forms import ArticleForm, CategoryForm, ImageForm
 from helpdesk.knowledge.markup import render_markdown
@@ -17,13 +17,6 @@ def _editor():
     if not g.membership.can_edit_knowledge:
         abort(403)
     return g.membership
-
-
-def _found(lookup, *args):
-    try:
-        return lookup(g.workspace, *args)
-    except LookupError:
-        abort(404)
 
 
 def _category_choices(tree, top_only=False, none_label=None):
@@ -47,7 +40,7 @@ def index():
 @bp.route("/categories/<int:category_id>/edit", methods=["GET", "POST"])
 def edit_category(category_id):
     actor = _editor()
-    category = _found(kb.get_category, category_id) if category_id else None
+    category = found_or_404(kb.get_category, category_id) if category_id else None
     form = CategoryForm(obj=category, parent_id=str(category.parent_id or "") if category else "")
     form.parent_id.choices = _category_choices([c for c in kb.category_tree(g.workspace)
                                                 if not category or c.id != category.id],
@@ -67,7 +60,7 @@ def edit_category(category_id):
 @bp.route("/categories/<int:category_id>/delete", methods=["POST"])
 def delete_category(category_id):
     actor = _editor()
-    category = _found(kb.get_category, category_id)
+    category = found_or_404(kb.get_category, category_id)
     try:
         kb.delete_category(g.workspace, actor, category, now=utcnow())
         flash(_("Category %(name)s deleted.", name=category.name), "success")
@@ -89,7 +82,7 @@ def _article_form(article=None, **data):
 def edit_article(article_id):
     """The editor; a save over someone else's newer version is refused (409), keeping what was typed."""
     actor = _editor()
-    article = _found(kb.get_article, article_id) if article_id else None
+    article = found_or_404(kb.get_article, article_id) if article_id else None
     form, conflict = _article_form(article), None
     if form.validate_on_submit():
         try:
@@ -122,7 +115,7 @@ def preview():
 @bp.route("/articles/<int:article_id>/delete", methods=["POST"])
 def delete_article(article_id):
     actor = _editor()
-    article = _found(kb.get_article, article_id)
+    article = found_or_404(kb.get_article, article_id)
     kb.delete_article(g.workspace, actor, article, now=utcnow())
     flash(_("Article “%(title)s” deleted.", title=article.title), "success")
     return redirect(url_for("workspace.knowledge.index"))
@@ -131,13 +124,13 @@ def delete_article(article_id):
 @bp.route("/articles/<int:article_id>")
 def read_article(article_id):
     """An article as agents read it, whatever its state (internal ones are for them)."""
-    return render_template("knowledge/article.html", article=_found(kb.get_article, article_id), states=State)
+    return render_template("knowledge/article.html", article=found_or_404(kb.get_article, article_id), states=State)
 
 
 @bp.route("/articles/<int:article_id>/history")
 def history(article_id):
     """Every revision; `?version=N` shows what that save changed (a difflib diff against the one before)."""
-    article = _found(kb.get_article, article_id)
+    article = found_or_404(kb.get_article, article_id)
     revisions = kb.revisions(article)
     version = request.args.get("version", type=int) or article.version
     shown = next((r for r in revisions if r.version == version), None)
@@ -151,7 +144,7 @@ def history(article_id):
 @bp.route("/articles/<int:article_id>/restore/<int:version>", methods=["POST"])
 def restore(article_id, version):
     actor = _editor()
-    article = _found(kb.get_article, article_id)
+    article = found_or_404(kb.get_article, article_id)
     try:
         saved = kb.restore_revision(g.workspace, actor, article, version, now=utcnow())
     except LookupError:
