@@ -31,8 +31,10 @@ def create_app(overrides=None):
 
 
 def _init_extensions(app):
+    from authlib.integrations.flask_client import OAuth
+
     from helpdesk.accounts.sessions import load_user
-    from helpdesk.extensions import babel, csrf, db, htmx, limiter, login_manager, make_database, oauth
+    from helpdesk.extensions import babel, csrf, db, htmx, limiter, login_manager, make_database
 
     app.config["DATABASE"] = make_database(app.config["DATABASE_URL"], app.config["DB_POOL_SIZE"])
     db.init_app(app)
@@ -47,12 +49,12 @@ def _init_extensions(app):
     # The cookies carry a session key, not the person's id, so that a session can be ended.
     login_manager.id_attribute = "get_session_id"
     login_manager.user_loader(load_user)
-    oauth.init_app(app)
     if app.config["GOOGLE_CLIENT_ID"]:
-        oauth.register("google", client_id=app.config["GOOGLE_CLIENT_ID"],
-                       client_secret=app.config["GOOGLE_CLIENT_SECRET"],
-                       server_metadata_url=app.config["GOOGLE_DISCOVERY_URL"],
-                       client_kwargs={"scope": "openid email profile"}, overwrite=True)
+        # One registry per app (kept in app.extensions): a shared one keeps the client of the first app.
+        OAuth(app).register("google", client_id=app.config["GOOGLE_CLIENT_ID"],
+                            client_secret=app.config["GOOGLE_CLIENT_SECRET"],
+                            server_metadata_url=app.config["GOOGLE_DISCOVERY_URL"],
+                            client_kwargs={"scope": "openid email profile"})
 
 
 def _register_blueprints(app):

@@ -1,5 +1,4 @@
 """Flask extensions, created unbound here and bound to the app in `create_app()`."""
-from authlib.integrations.flask_client import OAuth
 from flask import g
 from flask_babel import Babel
 from flask_htmx import HTMX
@@ -32,7 +31,6 @@ db = RequestDatabase()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address)
-oauth = OAuth()
 htmx = HTMX()
 babel = Babel()
 

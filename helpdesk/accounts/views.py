@@ -22,7 +22,7 @@ from helpdesk.accounts.throttle import SignInDelayed
 from helpdesk.core.clock import utcnow
 from helpdesk.core.mailer import send_email
 from helpdesk.core.urls import external_url
-from helpdesk.extensions import db, limiter, oauth
+from helpdesk.extensions import db, limiter
 from helpdesk.workspaces import services as workspaces
 from helpdesk.workspaces.forms import ConfirmForm
 
@@ -232,7 +232,8 @@ def welcome():
 
 def google_client():
     """The Google OpenID Connect client, or None when GOOGLE_CLIENT_ID is not set."""
-    return oauth.create_client("google") if current_app.config["GOOGLE_CLIENT_ID"] else None
+    registry = current_app.extensions.get("authlib.integrations.flask_client")  # OAuth(app) in create_app
+    return registry.create_client("google") if registry else None
 
 
 @bp.route("/signin/google")
