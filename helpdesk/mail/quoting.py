@@ -144,7 +144,10 @@ class _QuoteFinder(HTMLParser):
             elif tag == "blockquote" and attributes.get("type") == "cite":
                 start = offset
                 # Take the attribution line ("On ... wrote:") along.
-                if self._block_start is not None and _ATTRIBUTION.match(self._block_text.strip()):
+                # Only from a block whose surrounding elements are still open: one that began inside an
+                # element closed since (an earlier quote) cannot be cut at without unbalancing the halves.
+                if (self._block_start is not None and _ATTRIBUTION.match(self._block_text.strip())
+                        and self._open_before(self._block_start) == self._block_open):
                     start = self._block_start
                 self._containers.append((self._add_marker(start), len(self._elements)))
         if tag in _BLOCK_TAGS:

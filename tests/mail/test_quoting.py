@@ -164,6 +164,15 @@ def test_a_header_block_ending_after_its_table_cuts_at_a_balanced_place():
     assert quoted.startswith("<table><tbody><tr><td><b>From:</b>")
 
 
+def test_an_attribution_whose_block_began_inside_a_closed_quote_keeps_both_halves_balanced():
+    # Found by the fuzzer below: the block before "On ... wrote:" began inside the first quote, closed since.
+    html = sanitize_html('<blockquote type="cite"><b>From:</b><div></blockquote>On Monday X wrote:'
+                         '<blockquote type="cite">')
+    visible, quoted = split_quoted_html(html)
+    assert visible == '<blockquote type="cite"><b>From:</b><div></div></blockquote>On Monday X wrote:'
+    assert quoted == '<blockquote type="cite"></blockquote>'
+
+
 html_soup = st.lists(st.sampled_from([
     "<div>", "</div>", "<p>", "</p>", '<blockquote type="cite">', "</blockquote>", '<div class="gmail_quote">',
     '<div id="divRplyFwdMsg">', "<hr>", "<br>", "<b>From:</b>", " Sent: x", "On Monday X wrote:", "text",
