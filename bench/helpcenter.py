@@ -46,7 +46,7 @@ def _body(rng, topic, number):
 
 def seed(progress=print):
     """Categories and articles written in bulk (Markdown rendered as a save would); returns seconds."""
-    from bench.seed import _is_postgres
+    from helpdesk.extensions import is_postgres
     from helpdesk.core.clock import utcnow
     from helpdesk.extensions import db
     from helpdesk.knowledge import services as kb
@@ -91,7 +91,7 @@ def seed(progress=print):
             ArticleRevision.insert_many(batch[chunk:chunk + 500]).execute()
         kb._recount(workspace, {c.id for c in top + subs})
         kb.touch(workspace, now)
-    if _is_postgres():
+    if is_postgres():
         db.database.execute_sql("ANALYZE")
     return time.perf_counter() - started
 

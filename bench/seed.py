@@ -22,14 +22,14 @@ from datetime import timedelta
 import click
 from flask import current_app
 from flask.cli import AppGroup
-from peewee import PostgresqlDatabase, fn
+from peewee import fn
 
 from bench import text
 from helpdesk.accounts.models import User
 from helpdesk.core.clock import utcnow
 from helpdesk.core.passwords import hash_password
 from helpdesk.customers.models import Customer
-from helpdesk.extensions import db
+from helpdesk.extensions import db, is_postgres
 from helpdesk.tickets.models import (
     Attachment,
     CannedReply,
@@ -75,10 +75,6 @@ class SeedResult:
     tickets: int
     seconds: float
     rows: dict = field(default_factory=dict)
-
-
-def _is_postgres():
-    return isinstance(db.database.obj, PostgresqlDatabase)
 
 
 def _weighted(rng, weights, k):
@@ -157,7 +153,7 @@ class _PostgresWriter:
 
 def _secondary_indexes(tables):
     """[(name, create statement)] of the indexes on `tables` that are not primary keys."""
-    if _is_postgres():
+    if is_postgres():
         rows = db.database.execute_sql(
             "SELECT indexname, indexdef FROM pg_indexes i WHERE schemaname = current_schema() "
             "AND tablename = ANY(%s) AND NOT EXISTS (SELECT 1 FROM pg_constraint c "
@@ -173,7 +169,7 @@ def _secondary_indexes(tables):
 def _foreign_keys(tables):
     """[(table, name, definition)] of PostgreSQL foreign keys on `tables`: checked row by row during COPY,
     but in one join when added back at the end."""
-    if not _is_postgres():
+    if not is_postgres():
         return []  # SQLite checks a foreign key with a primary-key lookup: cheap
     return list(db.database.execute_sql(
         "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
@@ -431,7 +427,7 @@ def seed_workspace(n_tickets, *, slug="bench", now=None, random_seed=1, chunk=CH
     now = (now or utcnow()).replace(microsecond=0)
     started = time.perf_counter()
     database = db.database
-    postgres = _is_postgres()
+    postgres = is_postgres()
     writer_class = _PostgresWriter if postgres else _SqliteWriter
     rng = random.Random(random_seed)
 

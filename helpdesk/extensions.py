@@ -6,7 +6,7 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
-from peewee import SqliteDatabase
+from peewee import PostgresqlDatabase, SqliteDatabase
 from playhouse.db_url import parse as parse_url
 from playhouse.postgres_ext import PooledPsycopg3Database
 from playhouse.flask_utils import FlaskDB
@@ -41,6 +41,11 @@ SQLITE_PRAGMAS = {
     "synchronous": "normal",
     "cache_size": -64000,
 }
+
+
+def is_postgres():
+    """True when the app's database is PostgreSQL (the search SQL and a few bulk statements differ)."""
+    return isinstance(db.database.obj, PostgresqlDatabase)
 
 
 def make_database(url, pool_size=20):

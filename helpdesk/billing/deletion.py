@@ -13,7 +13,6 @@ detached, which the operator must keep for its books.
 from datetime import timedelta
 
 from flask_babel import gettext as _
-from peewee import PostgresqlDatabase
 
 from helpdesk.accounts.models import User
 from helpdesk.billing.models import Deletion
@@ -27,6 +26,7 @@ from helpdesk.core.urls import request_context
 from helpdesk.extensions import db
 from helpdesk.jobs import enqueue, job
 from helpdesk.models import all_models
+from helpdesk.tickets import search
 from helpdesk.workspaces.models import Invitation, Membership, TenantModel, Workspace
 from helpdesk.workspaces.services import WorkspaceError, change_status
 
@@ -103,17 +103,9 @@ def _delete_batch(model, condition, batch):
 
 
 def _delete_search_batch(workspace_id, batch):
-    """Search documents are not a model (tickets/search.py): FTS5 rows scoped "w<id>", or tsvector rows."""
-    if isinstance(db.database.obj, PostgresqlDatabase):
-        sql = ("DELETE FROM ticket_search WHERE ticket_id IN "
-               "(SELECT ticket_id FROM ticket_search WHERE workspace_id = %s LIMIT %s)")
-        params = (workspace_id, batch)
-    else:
-        sql = ("DELETE FROM ticket_search WHERE rowid IN "
-               "(SELECT rowid FROM ticket_search WHERE ticket_search MATCH ? LIMIT ?)")
-        params = (f'scope:"w{int(workspace_id)}"', batch)
+    """Search documents are not a model: tickets.search deletes them."""
     with db.database.atomic():
-        return db.database.execute_sql(sql, params).rowcount
+        return search.delete_workspace_documents(workspace_id, batch)
 
 
 def purge_workspace(deletion_id, *, now, batch=BATCH):

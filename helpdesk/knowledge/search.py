@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-from helpdesk.extensions import db
+from helpdesk.extensions import db, is_postgres
 from helpdesk.knowledge.models import Article
-from helpdesk.tickets.search import _is_postgres, terms_of
+from helpdesk.tickets.search import terms_of
 
 START, STOP = "\x02", "\x03"
 SNIPPET_WORDS = 24
@@ -43,7 +43,7 @@ def search_articles(workspace_id, query, states, *, limit=20):
     terms = terms_of(query)
     if not terms or not states:
         return []
-    rows = _postgres(workspace_id, terms, states, limit) if _is_postgres() else _sqlite(
+    rows = _postgres(workspace_id, terms, states, limit) if is_postgres() else _sqlite(
         workspace_id, terms, states, limit)
     hits = []
     for row in rows:

@@ -9,16 +9,10 @@ and every word of the query matches as a prefix ("printe" finds "printer").
 """
 import re
 
-from peewee import PostgresqlDatabase
-
-from helpdesk.extensions import db
+from helpdesk.extensions import db, is_postgres
 
 WORD = re.compile(r"\w+", re.UNICODE)
 MAX_TERMS = 8
-
-
-def _is_postgres():
-    return isinstance(db.database.obj, PostgresqlDatabase)
 
 
 def terms_of(query):
@@ -34,7 +28,7 @@ def document_words(text):
 def index_ticket(ticket_id, workspace_id, text):
     """Create the document of a new ticket."""
     text = document_words(text)
-    if _is_postgres():
+    if is_postgres():
         db.database.execute_sql(
             "INSERT INTO ticket_search (ticket_id, workspace_id, document) VALUES (%s, %s, to_tsvector('simple', %s))",
             (ticket_id, workspace_id, text))
@@ -46,7 +40,7 @@ def index_ticket(ticket_id, workspace_id, text):
 def append_text(ticket_id, text):
     """Add words (a new message, a new customer name) to a ticket's document."""
     text = document_words(text)
-    if _is_postgres():
+    if is_postgres():
         db.database.execute_sql(
             "UPDATE ticket_search SET document = document || to_tsvector('simple', %s) WHERE ticket_id = %s",
             (text, ticket_id))
@@ -60,7 +54,7 @@ def search_ticket_ids(workspace_id, query, *, before_id=None, limit=25):
     terms = terms_of(query)
     if not terms:
         return []
-    if _is_postgres():
+    if is_postgres():
         return _postgres_search(workspace_id, " & ".join(f"{term}:*" for term in terms), before_id, limit)
     match = f'scope:"w{workspace_id}" AND ' + " AND ".join(f'body:"{term}"*' for term in terms)
     below = " AND rowid < ?" if before_id else ""
@@ -88,3 +82,25 @@ def _postgres_search(workspace_id, tsquery, before_id, limit):
     everything = ("SELECT ticket_id FROM ticket_search WHERE workspace_id = %s "
                   f"AND document @@ to_tsquery('simple', %s){below} ORDER BY ticket_id DESC LIMIT %s")
     return [row[0] for row in db.database.execute_sql(everything, [workspace_id, tsquery, *below_params, limit])]
+
+
+def delete_workspace_documents(workspace_id, limit):
+    """Delete up to `limit` documents of a workspace (R21, in batches); returns how many went."""
+    if is_postgres():
+        sql = ("DELETE FROM ticket_search WHERE ticket_id IN "
+               "(SELECT ticket_id FROM ticket_search WHERE workspace_id = %s LIMIT %s)")
+        params = (workspace_id, limit)
+    else:
+        sql = ("DELETE FROM ticket_search WHERE rowid IN "
+               "(SELECT rowid FROM ticket_search WHERE ticket_search MATCH ? LIMIT ?)")
+        params = (f'scope:"w{int(workspace_id)}"', limit)
+    return db.database.execute_sql(sql, params).rowcount
+
+
+def count_workspace_documents(workspace_id):
+    """How many search documents a workspace has."""
+    if is_postgres():
+        sql, params = "SELECT count(*) FROM ticket_search WHERE workspace_id = %s", (workspace_id,)
+    else:
+        sql, params = "SELECT count(*) FROM ticket_search WHERE ticket_search MATCH ?", (f'scope:"w{int(workspace_id)}"',)
+    return db.database.execute_sql(sql, params).fetchone()[0]

@@ -3,7 +3,6 @@ from collections import namedtuple
 from datetime import timedelta
 
 import pytest
-from peewee import PostgresqlDatabase
 
 from helpdesk.accounts.models import User
 from helpdesk.billing import deletion as deleting
@@ -11,7 +10,6 @@ from helpdesk.billing.models import Deletion, Invoice, LifecycleNotice
 from helpdesk.billing.services import create_invoice, create_plan, subscribe
 from helpdesk.core import storage
 from helpdesk.core.audit import AuditEntry
-from helpdesk.extensions import db
 from helpdesk.helpcenter.models import ArticleAnswered, EndUser, EndUserSession, EndUserToken, HelpCenter
 from helpdesk.knowledge.models import Article
 from helpdesk.mail import ingest
@@ -20,6 +18,7 @@ from helpdesk.mail.models import BlockedSender, Mailbox, OutboundEmail
 from helpdesk.models import all_models
 from helpdesk.tickets import services as tickets
 from helpdesk.tickets.models import Attachment
+from helpdesk.tickets.search import count_workspace_documents
 from helpdesk.workspaces.models import Membership, Role, TenantModel, TrialClaim, Workspace
 from helpdesk.workspaces.services import WorkspaceError, invite
 from tests.billing.helpers import START, Clock, reload, subjects
@@ -69,14 +68,6 @@ def tenant_rows(workspace_id):
             for model in all_models() if issubclass(model, TenantModel)}
 
 
-def search_documents(workspace_id):
-    if isinstance(db.database.obj, PostgresqlDatabase):
-        return db.database.execute_sql("SELECT count(*) FROM ticket_search WHERE workspace_id = %s",
-                                       (workspace_id,)).fetchone()[0]
-    return db.database.execute_sql("SELECT count(*) FROM ticket_search WHERE ticket_search MATCH ?",
-                                   (f'scope:"w{workspace_id}"',)).fetchone()[0]
-
-
 def readable(key):
     try:
         return bool(storage.read(key))
@@ -91,7 +82,7 @@ def test_r21_deletion_removes_every_row_file_and_document_of_the_workspace_and_n
     before = tenant_rows(kept.id)
     empty = sorted(name for name, count in tenant_rows(gone.id).items() if not count)
     assert not empty, f"fill_workspace() must fill every tenant table; it missed {empty}"
-    assert search_documents(gone.id) == 1 and all(readable(key) for key in gone_keys + kept_keys)
+    assert count_workspace_documents(gone.id) == 1 and all(readable(key) for key in gone_keys + kept_keys)
     assert len(gone_keys) == 2  # the attachment and the raw inbound mail
 
     monkeypatch.setattr(deleting, "enqueue", lambda *args: None)  # run the purge by hand, in tiny batches
@@ -100,7 +91,7 @@ def test_r21_deletion_removes_every_row_file_and_document_of_the_workspace_and_n
     deleting.purge_workspace(record.id, now=START, batch=2)
 
     assert tenant_rows(gone.id) == dict.fromkeys(before, 0)
-    assert search_documents(gone.id) == 0
+    assert count_workspace_documents(gone.id) == 0
     assert not any(readable(key) for key in gone_keys)
     assert [e.action for e in AuditEntry.select().where(AuditEntry.workspace_id == gone.id)] == ["workspace_deleted"]
     assert not TrialClaim.select().where(TrialClaim.workspace == gone.id).exists()
@@ -114,7 +105,7 @@ def test_r21_deletion_removes_every_row_file_and_document_of_the_workspace_and_n
     assert User.get_by_id(gone_owner.id)  # people keep their accounts
 
     assert tenant_rows(kept.id) == before
-    assert search_documents(kept.id) == 1 and all(readable(key) for key in kept_keys)
+    assert count_workspace_documents(kept.id) == 1 and all(readable(key) for key in kept_keys)
     assert tickets.search.search_ticket_ids(kept.id, "printer")
 
 
