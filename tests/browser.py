@@ -106,3 +106,8 @@ def sign_in(page, user):
     page.get_by_label("Email").fill(user.email)
     page.get_by_label("Password").fill(DEFAULT_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+
+
+def fits(page):
+    """True when nothing on the page is wider than its viewport (no sideways scrolling)."""
+    return page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]

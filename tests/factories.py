@@ -26,6 +26,11 @@ def make_workspace(owner=None, name=None, now=None, trial_days=14):
     return workspace
 
 
+def owner_of(workspace):
+    """The owner's membership of `workspace`."""
+    return Membership.of(workspace).where(Membership.role == Role.OWNER).get()
+
+
 def add_member(workspace, user=None, role=Role.AGENT):
     user = user or make_user()
     return Membership.create(workspace=workspace, user=user, role=role)

@@ -23,8 +23,9 @@ from helpdesk.workspaces.models import Membership, Role, TenantModel, TrialClaim
 from helpdesk.workspaces.services import WorkspaceError, invite
 from tests.billing.helpers import START, Clock, reload, subjects
 from tests.conftest import drain_jobs, sign_in
-from tests.factories import DEFAULT_PASSWORD, add_member, customer_mail, make_customer, make_user, make_workspace
-from tests.knowledge.helpers import fill_knowledge, owner_of
+from tests.factories import (DEFAULT_PASSWORD, add_member, customer_mail, make_customer, make_user, make_workspace,
+                             owner_of)
+from tests.knowledge.helpers import fill_knowledge
 
 Upload = namedtuple("Upload", "filename content_type data")
 

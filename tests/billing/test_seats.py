@@ -11,8 +11,7 @@ from helpdesk.workspaces.models import Role
 from helpdesk.workspaces.services import SeatLimitReached, accept_invitation, invite
 from tests.billing.helpers import reload
 from tests.conftest import post, sign_in
-from tests.factories import add_member, make_user, make_workspace
-from tests.knowledge.helpers import owner_of
+from tests.factories import add_member, make_user, make_workspace, owner_of
 
 DAY = datetime(2026, 12, 2, 9, 0)
 

@@ -7,8 +7,8 @@ from helpdesk.helpcenter import services
 from helpdesk.helpcenter.models import HelpCenter
 from helpdesk.workspaces.models import Role
 from tests.conftest import post, sign_in
-from tests.factories import add_member, make_workspace
-from tests.knowledge.helpers import PNG, make_article, make_category, owner_of
+from tests.factories import add_member, make_workspace, owner_of
+from tests.knowledge.helpers import PNG, make_article, make_category
 
 SVG = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
 

@@ -7,11 +7,11 @@ from helpdesk.core.clock import utcnow
 from helpdesk.helpcenter.models import ArticleAnswered
 from helpdesk.helpcenter.services import save_settings
 from helpdesk.tickets.models import Channel, Ticket
-from tests.browser import sign_in
+from tests.browser import fits, sign_in
 from tests.conftest import link_in, sent_mail
-from tests.factories import make_workspace
+from tests.factories import make_workspace, owner_of
 from tests.helpcenter.helpers import add_plain_mailbox
-from tests.knowledge.helpers import make_article, make_category, owner_of
+from tests.knowledge.helpers import make_article, make_category
 
 LAPTOP = {"width": 1366, "height": 850}
 LONG = "Supercalifragilisticexpialidocious-and-then-some-more-without-any-space-at-all"
@@ -30,11 +30,6 @@ def branded_center():
     make_article(workspace, "Printer drivers for every system", category=category)
     add_plain_mailbox(workspace)
     return workspace, owner
-
-
-def fits(page):
-    width = page.viewport_size["width"]
-    return page.evaluate("document.documentElement.scrollWidth") <= width
 
 
 def test_a_visitor_writes_signs_in_by_the_emailed_link_answers_and_the_agent_sees_it(app, new_page, shots):

@@ -125,7 +125,7 @@ def test_this_answered_my_question_is_counted_and_agents_see_it(client, acme):
     assert response.status_code == 200 and "Nothing was sent" in response.get_data(as_text=True)
     assert ArticleAnswered.of(acme).count() == 1 and Ticket.of(acme).count() == 0
     from tests.conftest import sign_in
-    from tests.knowledge.helpers import owner_of
+    from tests.factories import owner_of
 
     sign_in(client, owner_of(acme).user)
     settings = client.get(f"/w/{acme.slug}/help-center/").get_data(as_text=True)

@@ -12,9 +12,8 @@ from helpdesk.helpcenter.services import help_center_of
 from helpdesk.tickets import services as tickets
 from helpdesk.tickets.models import Message, Status, Ticket
 from tests.conftest import link_in, sent_mail
-from tests.factories import make_customer, make_ticket, make_workspace
+from tests.factories import make_customer, make_ticket, make_workspace, owner_of
 from tests.helpcenter.helpers import form_fields
-from tests.knowledge.helpers import owner_of
 
 
 @pytest.fixture

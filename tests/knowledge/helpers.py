@@ -2,13 +2,9 @@
 from helpdesk.core.clock import utcnow
 from helpdesk.knowledge import services as kb
 from helpdesk.knowledge.models import State
-from helpdesk.workspaces.models import Membership, Role
+from tests.factories import owner_of
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(16)  # PNG by its first bytes: what the upload checks
-
-
-def owner_of(workspace):
-    return Membership.of(workspace).where(Membership.role == Role.OWNER).get()
 
 
 def make_category(workspace, name="Getting started", parent=None, position=0, actor=None):

@@ -4,7 +4,7 @@ import re
 from playwright.sync_api import expect
 
 from helpdesk.knowledge.models import Article
-from tests.browser import sign_in
+from tests.browser import fits, sign_in
 from tests.factories import make_ticket, make_workspace
 from tests.knowledge.helpers import make_article, make_category
 
@@ -62,9 +62,9 @@ def test_a_visitor_searches_opens_an_article_and_votes_it_helpful(app, new_page,
     expect(page.get_by_text("Thank you! Glad it helped.")).to_be_visible()
     shots.take(page, "voted", phone=True)
     assert Article.get_by_id(article.id).helpful_yes == 1
-    assert page.evaluate("document.documentElement.scrollWidth") <= LAPTOP["width"]
+    assert fits(page)
     page.set_viewport_size({"width": 390, "height": 844})
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert fits(page)
 
 
 def test_an_agent_writes_with_a_live_preview_and_links_an_article_into_a_reply(app, new_page, shots):

@@ -10,8 +10,8 @@ from helpdesk.knowledge import services as kb
 from helpdesk.knowledge.models import Article, ArticleVote, FailedSearch, State
 from helpdesk.workspaces.models import Workspace
 from tests.conftest import csrf_token
-from tests.factories import make_workspace
-from tests.knowledge.helpers import make_article, make_category, make_image, owner_of
+from tests.factories import make_workspace, owner_of
+from tests.knowledge.helpers import make_article, make_category, make_image
 
 BODY = "## Before you start\nA table:\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n## Steps\n```\ncode\n```\n## After\nDone."
 

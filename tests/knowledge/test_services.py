@@ -5,8 +5,8 @@ import pytest
 
 from helpdesk.knowledge import services as kb
 from helpdesk.knowledge.models import Article, ArticleRevision, Category, State
-from tests.factories import add_member, make_workspace
-from tests.knowledge.helpers import make_article, make_category, owner_of
+from tests.factories import add_member, make_workspace, owner_of
+from tests.knowledge.helpers import make_article, make_category
 
 NOW = datetime(2026, 12, 2, 12, 0)
 

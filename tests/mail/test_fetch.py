@@ -11,11 +11,7 @@ from helpdesk.mail.models import InboundEmail, InboundStatus, Mailbox
 from helpdesk.tickets.models import Message, Status, Ticket
 from helpdesk.workspaces.models import Workspace
 from tests.conftest import drain_jobs
-from tests.factories import add_dovecot_mailbox, customer_mail, make_workspace
-
-
-def owner_of(workspace):
-    return workspace.membership_set.get()
+from tests.factories import add_dovecot_mailbox, customer_mail, make_workspace, owner_of
 
 
 def tickets_of(workspace):

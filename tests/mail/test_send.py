@@ -11,8 +11,7 @@ from helpdesk.mail.models import OutboundEmail, OutboundStatus
 from helpdesk.tickets import services as tickets
 from helpdesk.tickets.models import Message, Ticket
 from tests.conftest import drain_jobs, sent_mail
-from tests.factories import add_dovecot_mailbox, customer_mail, make_workspace
-from tests.mail.test_fetch import owner_of
+from tests.factories import add_dovecot_mailbox, customer_mail, make_workspace, owner_of
 
 
 def fetched_ticket(desk, dovecot, imap_account, smtp_server, subject="Printer broken"):
