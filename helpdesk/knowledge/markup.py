@@ -6,13 +6,13 @@ shows it inside `hx-disable`. `#` headings become <h2> like `##` ones (the artic
 each heading gets an id prefixed "s-" (no clash with the page's own ids) and a "#" link to itself.
 """
 import re
-import unicodedata
 
 import markdown
 import nh3
 from markdown.extensions.toc import TocExtension
 
 from helpdesk.core.sanitize import html_to_text
+from helpdesk.core.slugs import slugify
 
 TOC_MIN_HEADINGS = 3  # a table of contents is shown from this many headings on
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -30,8 +30,7 @@ _CLEANER = nh3.Cleaner(tags=_TAGS, attributes=_ATTRIBUTES, url_schemes={"http", 
 
 
 def _slug(value, separator):
-    ascii_text = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
-    return "s-" + (re.sub(r"[^a-z0-9]+", separator, ascii_text.lower()).strip(separator)[:60] or "section")
+    return "s-" + slugify(value, max_length=60, fallback="section", separator=separator)
 
 
 def _flatten(tokens):

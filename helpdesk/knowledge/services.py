@@ -7,12 +7,11 @@ articles only.
 """
 import difflib
 import json
-import re
-import unicodedata
 
 from peewee import IntegrityError, fn
 
 from helpdesk.core import audit
+from helpdesk.core.slugs import slugify
 from helpdesk.extensions import db
 from helpdesk.knowledge import search
 from helpdesk.knowledge.markup import clean_text, render_markdown
@@ -43,8 +42,7 @@ def require_editor(membership):
 
 def slug_of(text):
     """A URL slug from a title or name: 'Réinitialiser le mot de passe' -> 'reinitialiser-le-mot-de-passe'."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:80].strip("-") or "article"
+    return slugify(text, max_length=80, fallback="article")
 
 
 def _update_or_create(update, create):

@@ -2,8 +2,6 @@
 
 Functions take the workspace, the acting member and `now` explicitly.
 """
-import re
-import unicodedata
 from datetime import timedelta
 
 from peewee import JOIN, IntegrityError, fn
@@ -11,6 +9,7 @@ from peewee import JOIN, IntegrityError, fn
 from helpdesk.accounts.models import User
 from helpdesk.accounts.services import normalize_email
 from helpdesk.core import audit
+from helpdesk.core.slugs import slugify as core_slugify
 from helpdesk.core.tokens import hash_token, new_token
 from helpdesk.extensions import db
 from helpdesk.workspaces.models import Invitation, Membership, Role, TrialClaim, Workspace
@@ -40,9 +39,7 @@ seat_checks = []
 
 def slugify(name):
     """A URL-safe slug from a workspace name: 'Acme Café' -> 'acme-cafe'."""
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:50].strip("-")
-    return slug or "workspace"
+    return core_slugify(name, max_length=50, fallback="workspace")
 
 
 def unique_slug(name):
