@@ -14,7 +14,7 @@ from helpdesk.customers.services import find_or_create_customer
 from helpdesk.helpcenter.models import ArticleAnswered
 from helpdesk.knowledge import services as knowledge
 from helpdesk.knowledge.models import Article
-from helpdesk.mail.models import Mailbox
+from helpdesk.mail.services import default_mailbox
 from helpdesk.tickets import services as tickets
 from helpdesk.tickets.models import Channel
 
@@ -55,7 +55,7 @@ def email_limit_key(prefix):
 
 def support_address(workspace):
     """The address a customer's email answer should go to (the default mailbox), or None without one."""
-    mailbox = Mailbox.of(workspace).order_by(Mailbox.is_default.desc(), Mailbox.id).first()
+    mailbox = default_mailbox(workspace)
     return mailbox.label if mailbox else None
 
 

@@ -5,14 +5,12 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 
 from helpdesk.core import audit, storage
+from helpdesk.core.images import image_type
 from helpdesk.helpcenter.models import HelpCenter
 
 MAX_LOGO_BYTES = 512 * 1024
-# The first bytes of each accepted image type. SVG is never accepted: it can carry script.
-LOGO_SIGNATURES = {
-    "image/png": (b"\x89PNG\r\n\x1a\n",),
-    "image/jpeg": (b"\xff\xd8\xff",),
-}
+# Read from the file's bytes (core.images). SVG is never accepted: it can carry script.
+LOGO_TYPES = {"image/png", "image/jpeg", "image/webp"}
 MIN_CONTRAST = 4.5
 MAX_FOOTER_LINKS = 8
 SETTINGS_FIELDS = ("enabled", "knowledge_internal", "display_name", "welcome_text", "accent_color", "footer_links")
@@ -73,12 +71,8 @@ def check_accent(colour):
 
 def logo_type_of(data):
     """'image/png', 'image/jpeg' or 'image/webp' from the file's own bytes (never its name), else None."""
-    for content_type, signatures in LOGO_SIGNATURES.items():
-        if data.startswith(signatures):
-            return content_type
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp"
-    return None
+    kind = image_type(data)
+    return kind if kind in LOGO_TYPES else None
 
 
 def check_logo(data):

@@ -2,20 +2,11 @@
 import secrets
 
 from helpdesk.core import storage
+from helpdesk.core.images import image_type
 from helpdesk.knowledge.models import ArticleImage
 from helpdesk.knowledge.services import KnowledgeError, require_editor
 
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
-# The file's first bytes say what it is; the name and the browser's claim are not trusted.
-SIGNATURES = ((b"\x89PNG\r\n\x1a\n", "image/png"), (b"\xff\xd8\xff", "image/jpeg"), (b"GIF87a", "image/gif"),
-              (b"GIF89a", "image/gif"))
-
-
-def image_type(data):
-    """The content type of PNG, JPEG, GIF or WebP bytes; None for anything else (SVG included)."""
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp"
-    return next((kind for magic, kind in SIGNATURES if data.startswith(magic)), None)
 
 
 def upload_image(workspace, actor, filename, data, *, now):

@@ -77,9 +77,12 @@ def reply_mailbox(ticket):
     """
     came_in = (Mailbox.select().join(InboundEmail, on=(InboundEmail.mailbox == Mailbox.id))
                .where(InboundEmail.ticket == ticket.id).order_by(InboundEmail.id.desc()).first())
-    if came_in is not None:
-        return came_in
-    return Mailbox.of(ticket.workspace_id).order_by(Mailbox.is_default.desc(), Mailbox.id).first()
+    return came_in if came_in is not None else default_mailbox(ticket.workspace_id)
+
+
+def default_mailbox(workspace):
+    """The workspace's default mailbox (else its first one), or None when it has none."""
+    return Mailbox.of(workspace).order_by(Mailbox.is_default.desc(), Mailbox.id).first()
 
 
 # --- changing -----------------------------------------------------------------
