@@ -1,17 +1,16 @@
 """End users' pages: sign in by emailed link, sign out, "My requests", a request's conversation and reply."""
 from functools import wraps
-from urllib.parse import quote
 
-from flask import abort, flash, g, make_response, redirect, render_template, request, session, url_for
+from flask import abort, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
-from helpdesk.core import storage
 from helpdesk.core.clock import utcnow
 from helpdesk.extensions import limiter
 from helpdesk.helpcenter import accounts
 from helpdesk.helpcenter import contact as rules
 from helpdesk.helpcenter.forms import PortalReplyForm, ProfileForm, SignInForm
 from helpdesk.helpcenter.scope import helpcenter_bp as bp
+from helpdesk.tickets.downloads import attachment_response
 from helpdesk.tickets.models import Attachment, Message, Status
 from helpdesk.tickets.views import uploads
 
@@ -105,9 +104,7 @@ def request_attachment(number, attachment_id):
                     Message.kind.in_(accounts.VISIBLE_KINDS)).first())
     if found is None:
         abort(404)
-    response = make_response(storage.read(found.storage_key))
-    response.headers["Content-Type"] = "application/octet-stream"  # always a download, never shown here
-    response.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(found.shown_name, safe='')}"
+    response = attachment_response(found)  # always a download, never shown here
     response.headers["Cache-Control"] = "private, no-store"
     return response
 

@@ -1,13 +1,11 @@
 """Inbox and ticket pages. Views validate, call one service, render (page or htmx partial)."""
 from dataclasses import dataclass
-from urllib.parse import quote
 
 from flask import abort, flash, g, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from helpdesk.core import storage
 from helpdesk.core.clock import utcnow
 from helpdesk.core.render import render
 from helpdesk.customers.services import CustomerError, create_customer, find_or_create_customer
@@ -16,6 +14,7 @@ from helpdesk.tickets import bp, inbox
 from helpdesk.tickets import services as tickets
 from helpdesk.tickets.forms import BulkForm, CannedReplyForm, NewTicketForm, NoteForm, PropertiesForm, ReplyForm
 from helpdesk.tickets.models import Attachment, CannedReply, Channel, Message, Priority, Status, Ticket
+from helpdesk.tickets.downloads import attachment_response
 from helpdesk.tickets.page import ticket_page_context
 
 
@@ -237,10 +236,6 @@ def presence(number):
                            viewers=tickets.other_viewers(ticket, current_user.id, now=now))
 
 
-# Only raster images are shown inline; anything else (SVG and HTML included) downloads.
-INLINE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp"}
-
-
 @bp.route("/<int:number>/attachments/<int:attachment_id>")
 def attachment(number, attachment_id):
     ticket = get_ticket(number)
@@ -248,13 +243,7 @@ def attachment(number, attachment_id):
              .where(Attachment.id == attachment_id, Message.ticket == ticket).first())
     if found is None:
         abort(404)
-    inline = request.args.get("inline") == "1" and found.content_type in INLINE_TYPES
-    response = make_response(storage.read(found.storage_key))
-    response.headers["Content-Type"] = found.content_type if inline else "application/octet-stream"
-    response.headers["Content-Disposition"] = (
-        f"{'inline' if inline else 'attachment'}; filename*=UTF-8''{quote(found.shown_name, safe='')}")
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return attachment_response(found, inline=request.args.get("inline") == "1")
 
 
 @bp.route("/canned/")
