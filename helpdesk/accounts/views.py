@@ -1,11 +1,10 @@
 """Account pages. Views validate, call one service, and render."""
-import time
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
-from itsdangerous import BadSignature, URLSafeTimedSerializer
+from itsdangerous import BadSignature
 
 from helpdesk.accounts import bp, sessions
 from helpdesk.accounts import services as accounts
@@ -20,6 +19,7 @@ from helpdesk.accounts.forms import (
 from helpdesk.accounts.models import AccountToken
 from helpdesk.accounts.throttle import SignInDelayed
 from helpdesk.core.clock import utcnow
+from helpdesk.core.formstamps import make_stamp, read_stamp
 from helpdesk.core.mailer import send_email
 from helpdesk.core.urls import external_url
 from helpdesk.extensions import db, limiter
@@ -27,17 +27,13 @@ from helpdesk.workspaces import services as workspaces
 from helpdesk.workspaces.forms import ConfirmForm
 
 
-def _stamp_serializer():
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="signup-started")
-
-
 def _filled_too_fast(stamp):
     """R2: a sign-up sent sooner than a person could type it, or with a forged stamp."""
     try:
-        _, issued = _stamp_serializer().loads(stamp or "", return_timestamp=True)
+        _, seconds = read_stamp("signup-started", stamp)
     except BadSignature:
         return True
-    return time.time() - issued.timestamp() < current_app.config["SIGNUP_MIN_SECONDS"]
+    return seconds < current_app.config["SIGNUP_MIN_SECONDS"]
 
 
 def send_verification(user, now):
@@ -112,7 +108,7 @@ def signup():
                 send_verification(user, now)
                 session["trial_refused"] = not trial
                 return redirect(url_for("accounts.check_email", email=user.email))
-    form.started.data = _stamp_serializer().dumps("signup")
+    form.started.data = make_stamp("signup-started", "signup")
     return render_template("accounts/signup.html", form=form), 422 if form.errors else 200
 
 

@@ -1,13 +1,13 @@
 """The contact form's rules: anti-spam, opening a "web" ticket, the acknowledgement, deflection counts."""
 import re
-import time
 
 from flask import current_app, request
 from flask_babel import gettext as _
-from itsdangerous import BadSignature, URLSafeTimedSerializer
+from itsdangerous import BadSignature
 from peewee import fn
 
 from helpdesk.accounts.services import normalize_email
+from helpdesk.core.formstamps import make_stamp, read_stamp
 from helpdesk.core.mailer import send_email
 from helpdesk.core.urls import external_url
 from helpdesk.customers.services import find_or_create_customer
@@ -20,16 +20,13 @@ from helpdesk.tickets.models import Channel
 
 MAX_LINKS = 3
 STAMP_MAX_AGE = 24 * 3600  # a form left open longer is shown again
+STAMP_SALT = "helpcenter-form-shown"
 LINK = re.compile(r"https?://|www\.", re.I)
-
-
-def _serializer():
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="helpcenter-form-shown")
 
 
 def form_stamp(workspace):
     """The signed moment a public form was shown, for its hidden `shown` field."""
-    return _serializer().dumps(workspace.id)
+    return make_stamp(STAMP_SALT, workspace.id)
 
 
 def spam_refusal(workspace, *, honeypot, stamp, texts):
@@ -37,10 +34,10 @@ def spam_refusal(workspace, *, honeypot, stamp, texts):
     if honeypot:
         return _("The form has a field people do not see, and it was filled in: nothing was sent.")
     try:
-        shown_for, shown_at = _serializer().loads(stamp or "", max_age=STAMP_MAX_AGE, return_timestamp=True)
+        shown_for, seconds = read_stamp(STAMP_SALT, stamp, max_age=STAMP_MAX_AGE)
     except BadSignature:
         return _("This form is too old: check what you wrote and send it again.")
-    if shown_for != workspace.id or time.time() - shown_at.timestamp() < current_app.config["SIGNUP_MIN_SECONDS"]:
+    if shown_for != workspace.id or seconds < current_app.config["SIGNUP_MIN_SECONDS"]:
         return _("That was quicker than a person can type: check what you wrote and send it again.")
     if sum(len(LINK.findall(text or "")) for text in texts) > MAX_LINKS:
         return _("Please send at most %(n)d links: we read every message, and links are what spam is made of.",
