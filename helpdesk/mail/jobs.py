@@ -96,7 +96,7 @@ def holder_is_gone(holder):
     except ProcessLookupError:
         return True
     except PermissionError:  # it exists, under another user
-        return False
+        pass
     return False
 
 

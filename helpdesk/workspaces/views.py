@@ -90,31 +90,29 @@ def change_role(membership_id):
 def grant_knowledge(membership_id):
     """The members page's "may edit the knowledge base" box of an agent."""
     require_manager()
-    if ConfirmForm().validate_on_submit():
-        try:
-            member = workspaces.grant_knowledge(g.workspace, g.membership, membership_id,
-                                                request.form.get("may_edit_knowledge") == "y", now=utcnow())
-        except LookupError:
-            abort(404)
-        flash(_("%(name)s may now edit the knowledge base.", name=member.user.name) if member.may_edit_knowledge
-              else _("%(name)s may no longer edit the knowledge base.", name=member.user.name), "success")
-    return redirect(url_for("workspace.members"))
+    return _set_permission(workspaces.grant_knowledge, membership_id, "may_edit_knowledge",
+                           _("%(name)s may now edit the knowledge base."),
+                           _("%(name)s may no longer edit the knowledge base."))
 
 
 @workspace_bp.route("/members/<int:membership_id>/billing", methods=["POST"])
 def grant_billing(membership_id):
     """The members page's "billing" box of an admin, set by the owner (R5)."""
+    return _set_permission(workspaces.grant_billing, membership_id, "may_bill",
+                           _("%(name)s may now see and pay billing."), _("%(name)s may no longer see billing."))
+
+
+def _set_permission(grant, membership_id, field, granted, revoked):
+    """A members-page permission box: `grant` (a service) sets the membership's `field` from the form."""
     if ConfirmForm().validate_on_submit():
         try:
-            member = workspaces.grant_billing(g.workspace, g.membership, membership_id,
-                                              request.form.get("may_bill") == "y", now=utcnow())
+            member = grant(g.workspace, g.membership, membership_id, request.form.get(field) == "y", now=utcnow())
         except LookupError:
             abort(404)
         except workspaces.WorkspaceError as error:
             flash(str(error), "error")
         else:
-            flash(_("%(name)s may now see and pay billing.", name=member.user.name) if member.may_bill
-                  else _("%(name)s may no longer see billing.", name=member.user.name), "success")
+            flash((granted if getattr(member, field) else revoked) % {"name": member.user.name}, "success")
     return redirect(url_for("workspace.members"))
 
 
