@@ -13,7 +13,11 @@ back in the queue with a backoff (`next_attempt_at`) and raise `TemporaryFailure
 `send_due_system_emails` (a periodic job) sends it when it is due, with or without
 Redis. Permanent ones (5xx) are kept on the row with the server's words.
 
-The bodies hold emailed link tokens (verification, reset, invitation), so they
+Mail a person may stop (suggestion notifications) carries one-click unsubscribe
+(RFC 8058): `send_email(..., unsubscribe_url=...)` adds `List-Unsubscribe` and
+`List-Unsubscribe-Post: List-Unsubscribe=One-Click`, and gives the templates the link for the body.
+
+The bodies hold emailed link tokens (verification, reset, invitation, unsubscribe), so they
 are stored encrypted (`core.crypto`) while the message waits, and erased in the
 update that marks it sent or failed: no usable token stays at rest. A retry
 decrypts them again; nothing else ever reads them.
@@ -55,6 +59,7 @@ class SystemEmail(BaseModel):
     subject = CharField(max_length=998)
     text_body = TextField(null=True)  # encrypted while queued; None once sent or failed
     html_body = TextField(null=True)
+    unsubscribe_url = TextField(null=True)  # encrypted like the bodies; None once sent or failed
     status = CharField(max_length=16, default=QUEUED, index=True)
     attempts = IntegerField(default=0)
     last_error = TextField(null=True)
@@ -63,19 +68,22 @@ class SystemEmail(BaseModel):
     sent_at = DateTimeField(null=True)
 
 
-register_encrypted(SystemEmail, "text_body", "html_body")
+register_encrypted(SystemEmail, "text_body", "html_body", "unsubscribe_url")
 
 
-def send_email(to, subject, template, reply_to=None, **context):
+def send_email(to, subject, template, reply_to=None, unsubscribe_url=None, **context):
     """Render `template` for `to` and queue its delivery (from a request or a job). Returns the stored row.
 
     `reply_to`: the address the person's answer should reach (a help-center acknowledgement's mailbox).
+    `unsubscribe_url`: an absolute URL that stops this kind of mail when POSTed to (RFC 8058) and
+    shows a confirmation page on GET; the templates get it as `unsubscribe_url` for the body's link.
     """
     with request_context():
-        text_body = render_template(f"email/{template}.txt", **context)
-        html_body = render_template(f"email/{template}.html", **context)
+        text_body = render_template(f"email/{template}.txt", unsubscribe_url=unsubscribe_url, **context)
+        html_body = render_template(f"email/{template}.html", unsubscribe_url=unsubscribe_url, **context)
     email = SystemEmail.create(to_address=to, reply_to=reply_to, subject=subject, text_body=encrypt(text_body),
-                               html_body=encrypt(html_body), next_attempt_at=utcnow())
+                               html_body=encrypt(html_body), next_attempt_at=utcnow(),
+                               unsubscribe_url=encrypt(unsubscribe_url) if unsubscribe_url else None)
     enqueue(deliver_system_email, email.id)
     return email
 
@@ -91,6 +99,9 @@ def build_message(email, sender):
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(idstring=f"system-{email.id}", domain=_domain(sender))
     message["Auto-Submitted"] = "auto-generated"
+    if email.unsubscribe_url:
+        message["List-Unsubscribe"] = f"<{decrypt(email.unsubscribe_url)}>"
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message.set_content(decrypt(email.text_body))
     message.add_alternative(decrypt(email.html_body), subtype="html")
     return message
@@ -109,6 +120,7 @@ def _claim(email_id, now):
 def _finish(email_id, status, error, now):
     """Sent or failed for good: one update that also erases the bodies (and the link tokens in them)."""
     (SystemEmail.update(status=status, last_error=error, lease_until=None, text_body=None, html_body=None,
+                        unsubscribe_url=None,
                         sent_at=now if status == SystemEmail.SENT else None)
      .where(SystemEmail.id == email_id).execute())
 

@@ -167,3 +167,32 @@ def test_a_refused_system_email_keeps_no_link_in_the_database(app_context, smtp_
     stored = SystemEmail.get_by_id(email.id)
     assert stored.status == SystemEmail.FAILED and stored.text_body is None and stored.html_body is None
     assert "s3cr3t-t0ken" not in database_text()
+
+
+def test_mail_with_an_unsubscribe_link_has_one_click_headers_and_forgets_the_link_once_sent(app, app_context):
+    """RFC 8058: the URL in List-Unsubscribe, the One-Click POST header, and a link in the body."""
+    url = "http://localhost/unsubscribe/signed-token"
+    email = send_email("pat@x.example", "Status changed", "verify_email", unsubscribe_url=url,
+                       user=type("U", (), {"name": "Pat"})(), link="http://localhost/verify/abc")
+    (message,) = sent_mail(app, to="pat@x.example")
+    assert message["List-Unsubscribe"] == f"<{url}>"
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert f'href="{url}"' in message.get_body(("html",)).get_content()
+    assert SystemEmail.get_by_id(email.id).unsubscribe_url is None  # erased with the bodies
+
+
+def test_mail_without_an_unsubscribe_link_has_no_list_headers(app, app_context):
+    send_email("pat@x.example", "Confirm", "verify_email", user=type("U", (), {"name": "Pat"})(),
+               link="http://localhost/verify/abc")
+    (message,) = sent_mail(app, to="pat@x.example")
+    assert message["List-Unsubscribe"] is None and message["List-Unsubscribe-Post"] is None
+    assert "Unsubscribe" not in message.get_body(("html",)).get_content()
+
+
+def test_a_queued_unsubscribe_link_is_stored_encrypted(app_context):
+    from helpdesk.core.crypto import decrypt
+
+    email = SystemEmail.create(to_address="pat@x.example", subject="Hi", text_body=encrypt("t"),
+                               html_body=encrypt("<p>t</p>"), unsubscribe_url=encrypt("http://localhost/u/x"))
+    stored = SystemEmail.get_by_id(email.id).unsubscribe_url
+    assert "http://localhost/u/x" not in stored and decrypt(stored) == "http://localhost/u/x"
