@@ -27,6 +27,9 @@ def create_app(overrides=None):
     from helpdesk.billing.cli import billing_cli  # `flask billing lifecycle|restore|plans`
 
     app.cli.add_command(billing_cli)
+    from helpdesk.operator.cli import operator_cli  # `flask operator create|remove|reset-factor|list`
+
+    app.cli.add_command(operator_cli)
     return app
 
 
@@ -60,6 +63,7 @@ def _init_extensions(app):
 def _register_blueprints(app):
     from helpdesk import accounts, billing, health, mail, workspaces
     from helpdesk.help_center_pages import helpcenter_bp
+    from helpdesk.operator.pages import operator_bp
     from helpdesk.workspace_pages import workspace_bp
     from helpdesk.workspaces.scope import add_workspace_slug
 
@@ -70,6 +74,7 @@ def _register_blueprints(app):
     app.register_blueprint(billing.public_bp)  # the payment provider's webhooks and test checkout
     app.register_blueprint(workspace_bp)
     app.register_blueprint(helpcenter_bp)  # the public help center at /h/<slug>/
+    app.register_blueprint(operator_bp)  # the operator console at /operator (second factor required)
     app.url_defaults(add_workspace_slug)
 
 

@@ -30,7 +30,9 @@ def all_models():
     from helpdesk.helpcenter.models import MODELS as helpcenter
     from helpdesk.knowledge.models import MODELS as knowledge
     from helpdesk.mail.models import MODELS as mail
+    from helpdesk.operator.models import MODELS as operator
     from helpdesk.tickets.models import MODELS as tickets
     from helpdesk.workspaces.models import MODELS as workspaces
 
-    return sort_models([AuditEntry, SystemEmail, *accounts, *workspaces, *customers, *tickets, *mail, *billing, *helpcenter, *knowledge])
+    return sort_models([AuditEntry, SystemEmail, *accounts, *workspaces, *customers, *tickets, *mail, *billing, *helpcenter, *knowledge,
+                        *operator])

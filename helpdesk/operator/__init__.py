@@ -1,0 +1,10 @@
+"""The operator console at /operator: the person who runs the service (R35, R36, R37).
+
+`bp` is the console's one blueprint. Its guard (`helpdesk.operator.access.guard_console`, a
+`before_request` hook of `bp`) runs before every route on it: signed in, an operator, and the
+second factor passed in this very sign-in. A new console page is a route on `bp` in a views
+module listed in `helpdesk/operator/pages.py`; it needs no guard of its own.
+"""
+from flask import Blueprint
+
+bp = Blueprint("operator", __name__, url_prefix="/operator")

@@ -1,0 +1,20 @@
+"""The console's home and the operator's own log."""
+from flask import g, render_template, request
+
+from helpdesk.operator import bp
+from helpdesk.operator.log import PAGE, operator_log
+
+
+@bp.route("/")
+def index():
+    """The console's home (the dashboard's place)."""
+    return render_template("operator/index.html")
+
+
+@bp.route("/log")
+def log():
+    """What this operator did, newest first, in keyset pages."""
+    before = request.args.get("before", type=int)
+    entries = operator_log(g.operator, before=before)
+    older = entries[-1].id if len(entries) == PAGE else None
+    return render_template("operator/log.html", entries=entries, older=older)

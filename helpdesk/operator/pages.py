@@ -1,0 +1,10 @@
+"""Every console views module, imported so that its routes attach to `helpdesk.operator.bp`.
+
+To add console pages: write a views module whose routes are on `bp` (`from helpdesk.operator import bp`)
+and import it here. The blueprint's guard (`access.guard_console`) covers them; actions they take on a
+workspace go through `log.record_action`; their link goes into `templates/operator/_nav.html`.
+"""
+from helpdesk.operator import access, access_views, console_views  # noqa: F401  (routes and the guard)
+from helpdesk.operator import bp as operator_bp
+
+__all__ = ["operator_bp"]
