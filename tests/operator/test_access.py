@@ -10,7 +10,7 @@ from helpdesk.operator import access
 from helpdesk.operator.models import OperatorFactor, OperatorSignIn, RecoveryCode
 from tests.conftest import post, sign_in
 from tests.factories import make_user, make_workspace
-from tests.operator.helpers import code_at, console_client, make_operator, set_up_factor
+from tests.operator.helpers import code_at, console_client, make_operator, set_up_factor, totp_of
 
 
 def _operator_rules(app):
@@ -81,8 +81,10 @@ def test_each_sign_in_must_pass_the_second_factor_again(app):
     sign_in(client, operator)
     response = client.get("/operator/log")
     assert response.status_code == 302 and "/operator/second-factor?next=" in response.location
-    # The code used at setup was used: the same 30-second step is refused (replay).
-    assert post(client, "/operator/second-factor", {"code": code_at(app, operator)}).status_code == 422
+    # The code typed at setup was used: its 30-second step is refused (replay).
+    used_step = OperatorFactor.get(OperatorFactor.user == operator).last_timestep
+    replay = totp_of(app, operator).generate_otp(used_step)
+    assert post(client, "/operator/second-factor", {"code": replay}).status_code == 422
     ok = post(client, "/operator/second-factor?next=/operator/log", {"code": code_at(app, operator, 1)})
     assert ok.status_code == 302 and ok.location.endswith("/operator/log")
     assert client.get("/operator/log").status_code == 200
