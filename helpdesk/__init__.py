@@ -37,13 +37,14 @@ def _init_extensions(app):
     from authlib.integrations.flask_client import OAuth
 
     from helpdesk.accounts.sessions import load_user
+    from helpdesk.core import timefmt
     from helpdesk.extensions import babel, csrf, db, htmx, limiter, login_manager, make_database
 
     app.config["DATABASE"] = make_database(app.config["DATABASE_URL"], app.config["DB_POOL_SIZE"])
     db.init_app(app)
     csrf.init_app(app)
     htmx.init_app(app)
-    babel.init_app(app)
+    babel.init_app(app, locale_selector=timefmt.locale, timezone_selector=timefmt.time_zone)
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.signin"

@@ -6,7 +6,8 @@ models never pulls in views and the services they use). Assembled once, when
 this module is first imported: a blueprint cannot take new children after an
 app registered it, and tests build several apps.
 """
-import helpdesk.accounts.views  # noqa: F401  (each views module registers its routes)
+import helpdesk.accounts.account_views  # noqa: F401  (each views module registers its routes)
+import helpdesk.accounts.views  # noqa: F401
 import helpdesk.billing.public_views  # noqa: F401
 import helpdesk.billing.views  # noqa: F401
 import helpdesk.customers.views  # noqa: F401

@@ -1,7 +1,7 @@
 """Account forms: sign-up, sign-in, password reset and change, completing a Google sign-up."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 from helpdesk.core.passwords import MIN_PASSWORD_LENGTH
@@ -77,3 +77,26 @@ class ChangePasswordForm(NewPasswordForm):
     """On the account page: the current password proves it is the owner at the keyboard."""
 
     current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
+
+
+def time_zone_choices(blank_label):
+    """The zone list of the account and workspace settings pages; '' stands for `blank_label`."""
+    from helpdesk.core.timefmt import TIME_ZONES
+
+    return [("", blank_label), *((zone, zone.replace("_", " ")) for zone in TIME_ZONES)]
+
+
+class ProfileForm(FlaskForm):
+    """Name, time zone and language; the zone choices are set by the view (they name the workspace's)."""
+
+    name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=120)])
+    timezone = SelectField(_l("Time zone"), validate_choice=False,
+                           description=_l("Every time on every page is shown in this zone."))
+    locale = SelectField(_l("Language"), description=_l("More languages will follow."))
+
+
+class EmailChangeForm(FlaskForm):
+    """A new address; it replaces the current one only once the link sent there is opened."""
+
+    new_email = EmailField(_l("New email address"), validators=[DataRequired(), Email(), Length(max=254)])
+    current_password = PasswordField(_l("Current password"), validators=[Optional()])

@@ -18,6 +18,9 @@ class User(UserMixin, BaseModel):
     terms_accepted_at = DateTimeField(null=True)
     last_sign_in_at = DateTimeField(null=True)
     is_operator = BooleanField(default=False)
+    # How times and words are shown to this person (`core.timefmt`); None: the workspace's zone.
+    timezone = CharField(max_length=64, null=True)
+    locale = CharField(max_length=16, default="en")
 
     class Meta:
         table_name = "app_user"  # "user" is a reserved word in PostgreSQL
@@ -56,15 +59,16 @@ class UserSession(BaseModel):
 
 
 class AccountToken(BaseModel):
-    """A single-use link: email verification or password reset. Only its hash is stored."""
+    """A single-use link: email verification, password reset or an email change. Only its hash is stored."""
 
-    VERIFY_EMAIL, RESET_PASSWORD = "verify_email", "reset_password"
+    VERIFY_EMAIL, RESET_PASSWORD, CHANGE_EMAIL = "verify_email", "reset_password", "change_email"
 
     user = ForeignKeyField(User, backref="tokens", on_delete="CASCADE")
     purpose = CharField(max_length=32)
     token_hash = CharField(unique=True)
     expires_at = DateTimeField(index=True)
     used_at = DateTimeField(null=True)
+    new_email = CharField(max_length=254, null=True)  # CHANGE_EMAIL: the address the link proves
 
 
 class SignInThrottle(BaseModel):

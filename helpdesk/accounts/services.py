@@ -45,15 +45,17 @@ def create_user(name, email, password, *, now, terms_version, verified=False):
     )
 
 
-def issue_token(user, purpose, *, now):
-    """A single-use link token for `user`; earlier unused ones of that purpose stop working."""
+def issue_token(user, purpose, *, now, new_email=None):
+    """A single-use link token for `user`; earlier unused ones of that purpose stop working.
+
+    `new_email`: for an email change, the address the link is sent to (and proves)."""
     valid_for = RESET_PASSWORD_VALID_FOR if purpose == AccountToken.RESET_PASSWORD else VERIFY_EMAIL_VALID_FOR
     (AccountToken.update(used_at=now)
      .where(AccountToken.user == user, AccountToken.purpose == purpose, AccountToken.used_at.is_null())
      .execute())
     token, token_hash = new_token()
     AccountToken.create(user=user, purpose=purpose, token_hash=token_hash, expires_at=now + valid_for,
-                        created_at=now)
+                        new_email=new_email, created_at=now)
     return token
 
 

@@ -7,9 +7,9 @@ from flask_login import current_user, login_required
 from itsdangerous import BadSignature
 
 from helpdesk.accounts import bp, sessions
+from helpdesk.accounts import profile as account_profile
 from helpdesk.accounts import services as accounts
 from helpdesk.accounts.forms import (
-    ChangePasswordForm,
     CompleteSignUpForm,
     EmailOnlyForm,
     NewPasswordForm,
@@ -24,7 +24,6 @@ from helpdesk.core.mailer import send_email
 from helpdesk.core.urls import external_url
 from helpdesk.extensions import db, limiter
 from helpdesk.workspaces import services as workspaces
-from helpdesk.workspaces.forms import ConfirmForm
 
 
 def _filled_too_fast(stamp):
@@ -247,6 +246,8 @@ def google_callback():
     google = google_client()
     if google is None:
         return redirect(url_for("accounts.signin"))
+    # Set by "Link Google" on the account page: this answer links, it does not sign in.
+    linking = session.pop("google_link_user", None)
     try:
         token = google.authorize_access_token()
         claims = dict(token.get("userinfo") or {})
@@ -254,52 +255,19 @@ def google_callback():
         if claims and profile.get("sub") != claims.get("sub"):
             raise accounts.AccountError(_("Google answered for a different account."))
         claims.update(profile)
+        if linking:
+            if not current_user.is_authenticated or current_user.id != linking:
+                raise accounts.AccountError(_("Sign in again to link Google to your account."))
+            account_profile.link_google(current_user, claims, now=utcnow())
+            flash(_("Google is linked: you can sign in with it."), "success")
+            return redirect(url_for("accounts.account"))
         user, created = accounts.sign_in_with_google(claims, now=utcnow())
     except accounts.AccountError as error:
         flash(str(error), "error")
-        return redirect(url_for("accounts.signin"))
+        return redirect(url_for("accounts.account" if linking else "accounts.signin"))
     except Exception as error:  # a denied consent or a provider error ends here
         current_app.logger.warning("Google sign-in failed: %s", error)
         flash(_("Google sign-in did not complete. Please try again."), "error")
-        return redirect(url_for("accounts.signin"))
+        return redirect(url_for("accounts.account" if linking else "accounts.signin"))
     sessions.sign_in_browser(user, method="google", now=utcnow())
     return redirect(url_for("accounts.welcome") if created else home_for(user))
-
-
-@bp.route("/account")
-@login_required
-def account():
-    return render_template("accounts/account.html", form=ChangePasswordForm())
-
-
-@bp.route("/account/password", methods=["POST"])
-@login_required
-@limiter.limit("10 per hour")
-def change_password():
-    """Change the password (the current one is asked); the person's other sessions end."""
-    form = ChangePasswordForm()
-    if form.validate_on_submit():
-        try:
-            ended = accounts.change_password(current_user, form.current_password.data, form.password.data,
-                                             now=utcnow())
-        except accounts.AccountError as error:
-            form.current_password.errors.append(str(error))
-        else:
-            flash(ngettext("Your password is changed. %(num)d other session was signed out.",
-                           "Your password is changed. %(num)d other sessions were signed out.", ended), "success")
-            return redirect(url_for("accounts.account"))
-    return render_template("accounts/account.html", form=form), 422
-
-
-@bp.route("/account/sign-out-everywhere", methods=["GET", "POST"])
-@login_required
-def sign_out_everywhere():
-    """After a confirmation: end every session of the person, this one included."""
-    form = ConfirmForm()
-    if form.validate_on_submit():
-        now = utcnow()
-        accounts.sign_out_everywhere(current_user, now=now)
-        sessions.sign_out_browser(current_user, now=now)
-        flash(_("You are signed out on every device."), "success")
-        return redirect(url_for("accounts.signin"))
-    return render_template("accounts/sign_out_everywhere.html", form=form)
