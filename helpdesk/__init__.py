@@ -64,6 +64,7 @@ def _init_extensions(app):
 def _register_blueprints(app):
     from helpdesk import accounts, billing, health, mail, workspaces
     from helpdesk.help_center_pages import helpcenter_bp
+    from helpdesk.operator.notices import notices_bp  # before workspace_bp: it adds the owners' terms hook
     from helpdesk.operator.pages import operator_bp
     from helpdesk.workspace_pages import workspace_bp
     from helpdesk.workspaces.scope import add_workspace_slug
@@ -73,6 +74,7 @@ def _register_blueprints(app):
     app.register_blueprint(workspaces.public_bp)
     app.register_blueprint(mail.oauth_bp)  # the fixed OAuth callback of mailbox connections
     app.register_blueprint(billing.public_bp)  # the payment provider's webhooks and test checkout
+    app.register_blueprint(notices_bp)  # the owners' terms acceptance, dismissing an announcement
     app.register_blueprint(workspace_bp)
     app.register_blueprint(helpcenter_bp)  # the public help center at /h/<slug>/
     app.register_blueprint(operator_bp)  # the operator console at /operator (second factor required)

@@ -33,6 +33,8 @@ PERIODIC_JOBS = [
     ("helpdesk.mail.jobs.mail_minutely", 60),  # fetch due mailboxes, send waiting replies
     ("helpdesk.billing.jobs.lifecycle_daily", 24 * 3600),  # lapse, reminders, warnings, deletions
     ("helpdesk.core.storage.sweep.sweep_orphan_files", 24 * 3600),  # files a rolled-back transaction left
+    ("helpdesk.operator.snapshots.snapshot_daily", 3600),  # the dashboard's figures, one row per day
+    ("helpdesk.operator.announcements.send_waiting_announcements", 3600),  # held back by one-a-day
 ]
 
 
@@ -138,7 +140,8 @@ def enqueue_due_periodic_jobs():
                 continue
             _last_in_process_run[path] = now
         due.append(path)
-        enqueue(resolve(path))
+        # By path: core.periodic_runs imports this module. It records the run, then calls `path`.
+        enqueue("helpdesk.core.periodic_runs.run_periodic", path)
     return due
 
 

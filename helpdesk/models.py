@@ -26,13 +26,17 @@ def all_models():
     from helpdesk.billing.models import MODELS as billing
     from helpdesk.core.audit import AuditEntry
     from helpdesk.core.mailer import SystemEmail
+    from helpdesk.core.periodic_runs import PeriodicRun
     from helpdesk.customers.models import MODELS as customers
     from helpdesk.helpcenter.models import MODELS as helpcenter
     from helpdesk.knowledge.models import MODELS as knowledge
     from helpdesk.mail.models import MODELS as mail
+    from helpdesk.operator.announcements import MODELS as announcements
     from helpdesk.operator.models import MODELS as operator
+    from helpdesk.operator.snapshots import DailySnapshot
+    from helpdesk.operator.terms import MODELS as terms
     from helpdesk.tickets.models import MODELS as tickets
     from helpdesk.workspaces.models import MODELS as workspaces
 
     return sort_models([AuditEntry, SystemEmail, *accounts, *workspaces, *customers, *tickets, *mail, *billing, *helpcenter, *knowledge,
-                        *operator])
+                        *operator, PeriodicRun, DailySnapshot, *terms, *announcements])
