@@ -13,6 +13,7 @@ import helpdesk.billing.views  # noqa: F401
 import helpdesk.customers.views  # noqa: F401
 import helpdesk.knowledge.views  # noqa: F401
 import helpdesk.mail.views  # noqa: F401
+import helpdesk.tickets.merge_views  # noqa: F401
 import helpdesk.tickets.views  # noqa: F401
 import helpdesk.workspaces.views  # noqa: F401
 from helpdesk import billing, customers, knowledge, mail, tickets

@@ -56,3 +56,7 @@ class CannedReplyForm(FlaskForm):
     body = TextAreaField(_l("Text"), validators=[DataRequired()],
                          description=_l("Placeholders: {{customer.name}}, {{customer.email}}, {{ticket.number}}, "
                                         "{{ticket.subject}}, {{agent.name}}"))
+
+
+class SplitForm(FlaskForm):
+    subject = StringField(_l("Subject of the new ticket"), validators=[DataRequired(), Length(max=300)])

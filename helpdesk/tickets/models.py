@@ -61,6 +61,8 @@ class Ticket(TenantModel):
     solved_at = DateTimeField(null=True)
     message_count = IntegerField(default=0)
     preview = CharField(max_length=200, default="")  # start of the latest message, for the inbox
+    # Set when merged into another ticket (`tickets.merging`): this one is closed and its page redirects there.
+    merged_into = ForeignKeyField("self", null=True, on_delete="SET NULL")
 
     class Meta:
         indexes = (

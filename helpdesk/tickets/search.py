@@ -49,6 +49,14 @@ def append_text(ticket_id, text):
                                 (text, ticket_id))
 
 
+def delete_document(ticket_id):
+    """Drop one ticket's document (a merged ticket's words live on in the ticket it went into)."""
+    if is_postgres():
+        db.database.execute_sql("DELETE FROM ticket_search WHERE ticket_id = %s", (ticket_id,))
+    else:
+        db.database.execute_sql("DELETE FROM ticket_search WHERE rowid = ?", (ticket_id,))
+
+
 def search_ticket_ids(workspace_id, query, *, before_id=None, limit=25):
     """Ids of matching tickets of one workspace, newest first, below `before_id` (keyset)."""
     terms = terms_of(query)

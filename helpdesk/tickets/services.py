@@ -86,6 +86,17 @@ def _store_attachments(message, uploads, now):
                    storage_key=key, content_id=getattr(upload, "content_id", None), created_at=now)
 
 
+def create_numbered_ticket(workspace, **fields):
+    """A ticket row with the workspace's next number (opened here, or split off in `tickets.merging`)."""
+    for _ in range(5):  # two tickets racing for one number: the loser takes the next
+        try:
+            with db.database.atomic():
+                return create_row(Ticket, workspace=workspace, number=_next_number(workspace), **fields)
+        except IntegrityError:
+            continue
+    raise TicketError("Could not number the ticket; please try again.")
+
+
 def open_ticket(workspace, customer, subject, body, *, now, channel=Channel.MANUAL, actor=None,
                 body_html=None, email_message_id=None, attachments=()):
     """A new ticket whose first message comes from `customer` (by mail, web form, or a call taken by `actor`).
@@ -95,17 +106,9 @@ def open_ticket(workspace, customer, subject, body, *, now, channel=Channel.MANU
     subject = (subject or "").strip()[:300] or "(no subject)"
     text = body if body is not None else html_to_text(body_html or "")
     with db.database.atomic():
-        for _ in range(5):  # two tickets racing for one number: the loser takes the next
-            try:
-                with db.database.atomic():
-                    ticket = create_row(Ticket, workspace=workspace, number=_next_number(workspace), subject=subject,
-                                        channel=channel, customer=customer, created_at=now, updated_at=now,
-                                        last_customer_activity_at=now, message_count=1, preview=preview_of(text))
-                break
-            except IntegrityError:
-                continue
-        else:
-            raise TicketError("Could not number the ticket; please try again.")
+        ticket = create_numbered_ticket(workspace, subject=subject, channel=channel, customer=customer,
+                                        created_at=now, updated_at=now, last_customer_activity_at=now,
+                                        message_count=1, preview=preview_of(text))
         message = create_row(Message, workspace=workspace, ticket=ticket, kind=Message.CUSTOMER, customer=customer,
                              author=actor, body_text=text, body_html=body_html,
                              email_message_id=email_message_id, created_at=now)

@@ -163,7 +163,10 @@ def _ticket_page(ticket, reply_form=None, note_form=None, status=200):
 
 @bp.route("/<int:number>")
 def ticket_view(number):
-    return _ticket_page(get_ticket(number))
+    ticket = get_ticket(number)
+    if ticket.merged_into_id:  # merged (tickets.merging): its conversation lives on there
+        return redirect(url_for("workspace.tickets.ticket_view", number=ticket.merged_into.number))
+    return _ticket_page(ticket)
 
 
 @bp.route("/<int:number>/reply", methods=["POST"])
