@@ -5,6 +5,7 @@ and import it here. The blueprint's guard (`access.guard_console`) covers them; 
 workspace go through `log.record_action`; their link goes into `templates/operator/_nav.html`.
 """
 from helpdesk.operator import access, access_views, console_views  # noqa: F401  (routes and the guard)
+from helpdesk.operator import dashboard_views, notice_views  # noqa: F401  (dashboard, jobs, terms, announcements)
 from helpdesk.operator import bp as operator_bp
 
 __all__ = ["operator_bp"]
