@@ -15,6 +15,7 @@ import helpdesk.knowledge.views  # noqa: F401
 import helpdesk.mail.views  # noqa: F401
 import helpdesk.tickets.merge_views  # noqa: F401
 import helpdesk.tickets.views  # noqa: F401
+import helpdesk.workspaces.settings_views  # noqa: F401
 import helpdesk.workspaces.views  # noqa: F401
 from helpdesk import billing, customers, knowledge, mail, tickets
 from helpdesk.helpcenter import settings_views as helpcenter_settings

@@ -32,11 +32,15 @@ def _buy_form(plans, summary=None):
         subscription_plan = summary["plan"]
         form.plan.data = subscription_plan.id if subscription_plan else next((c.value for c in form.plan.choices), None)
         form.seats.data = max(summary["seats_used"], summary["seats_bought"] or 1)
+        workspace = g.workspace
         last = summary["invoices"][0] if summary["invoices"] else None  # the buyer's details, as last time
         form.buyer_name.data = last.buyer_name if last else g.workspace.name
         if last:
             form.buyer_address.data, form.buyer_country.data = last.buyer_address, last.buyer_country
             form.buyer_vat_id.data = last.buyer_vat_id
+        if workspace.business_name:  # the business details of the workspace settings come first
+            form.buyer_name.data, form.buyer_address.data = workspace.business_name, workspace.business_address
+            form.buyer_country.data, form.buyer_vat_id.data = workspace.business_country, workspace.business_vat_id
     return form
 
 

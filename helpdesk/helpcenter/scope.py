@@ -15,7 +15,7 @@ set, for every public page and the blueprints nested under this one:
 
 Error pages under this blueprint use the help center's layout, never the agents' navigation.
 """
-from flask import Blueprint, abort, g, render_template, request, session
+from flask import Blueprint, abort, g, redirect, render_template, request, session
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from peewee import JOIN
@@ -27,6 +27,7 @@ from helpdesk.helpcenter.accounts import end_user_of_session, session_key
 from helpdesk.helpcenter.models import HelpCenter
 from helpdesk.workspaces.models import Workspace
 from helpdesk.workspaces.services import may_write
+from helpdesk.workspaces.settings import moved_path, redirect_target
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 OFFLINE = (Workspace.CANCELLED, Workspace.SUSPENDED, Workspace.DELETED)
@@ -49,6 +50,11 @@ def load_help_center(endpoint, values):
     slug = values.pop("help_slug", None) if values else None
     db.connect_db()  # before the request's own hook: a connection opened by the query below would never close
     found = help_center_by_slug(slug) if slug else None
+    if found is None and slug:
+        moved = redirect_target(slug)  # a former address (workspaces.settings): 301 to the new one
+        if moved is not None:
+            query = f"?{request.query_string.decode()}" if request.query_string else ""
+            abort(redirect(moved_path(request.path, "h", slug, moved.slug) + query, 301))
     if found is None or found.status in OFFLINE:
         abort(404)
     workspace, settings = found, getattr(found, "help_center", None) or HelpCenter(workspace=found)

@@ -1,5 +1,5 @@
 """Workspaces, their members and invitations; `TenantModel` for every tenant table."""
-from peewee import BooleanField, CharField, DateTimeField, ForeignKeyField
+from peewee import BooleanField, CharField, DateTimeField, ForeignKeyField, TextField
 
 from helpdesk.accounts.models import User
 from helpdesk.models import BaseModel
@@ -31,6 +31,12 @@ class Workspace(BaseModel):
     # When the current state began: for a lapsed workspace the end of its trial or period (R15, R16).
     status_changed_at = DateTimeField(null=True)
     load_remote_images = BooleanField(default=False)  # R28: mail images from the web are shown only when on
+    timezone = CharField(max_length=64, null=True)  # the members' default (`core.timefmt`); None: UTC
+    # Business details for invoices (`billing` fills the buy form from them); settings page.
+    business_name = CharField(max_length=200, default="")
+    business_address = TextField(default="")
+    business_country = CharField(max_length=2, default="")
+    business_vat_id = CharField(max_length=32, default="")
 
 
 class TenantModel(BaseModel):
@@ -95,6 +101,12 @@ class Invitation(TenantModel):
     revoked_at = DateTimeField(null=True)
 
 
+class FormerSlug(TenantModel):
+    """A help-center and workspace address a workspace used before: it redirects, and nobody else may take it."""
+
+    slug = CharField(max_length=63, unique=True)
+
+
 class TrialClaim(BaseModel):
     """A free trial taken: by normalized email and, for company addresses, by domain (R3)."""
 
@@ -103,4 +115,4 @@ class TrialClaim(BaseModel):
     workspace = ForeignKeyField(Workspace, null=True, on_delete="SET NULL")
 
 
-MODELS = [Workspace, Membership, Invitation, TrialClaim]
+MODELS = [Workspace, Membership, Invitation, FormerSlug, TrialClaim]

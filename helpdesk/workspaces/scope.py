@@ -14,6 +14,7 @@ from helpdesk.core.clock import utcnow
 from helpdesk.extensions import htmx, login_manager
 from helpdesk.workspaces.models import Workspace
 from helpdesk.workspaces.services import may_write, memberships_of
+from helpdesk.workspaces.settings import moved_path, redirect_target
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 # Writes a read-only workspace still allows (R13): managing members (to fit the seats it will
@@ -39,7 +40,9 @@ def load_workspace():
     # All of the person's memberships in one query: the workspace switcher shows them on the same page.
     g.my_memberships = memberships_of(current_user.id)
     found = next((m for m in g.my_memberships if m.workspace.slug == g.workspace_slug), None)
-    if found is None or found.workspace.status == Workspace.CANCELLED:
+    if found is None:
+        return _redirect_former_slug()
+    if found.workspace.status == Workspace.CANCELLED:
         abort(404)
     g.membership, g.workspace = found, found.workspace
     found.user = current_user._get_current_object()
@@ -47,6 +50,15 @@ def load_workspace():
     if not g.workspace_writable and request.method not in SAFE_METHODS \
             and request.endpoint not in ALLOWED_WHEN_READ_ONLY:
         return refuse_write()
+
+
+def _redirect_former_slug():
+    """A former address of one of the person's workspaces leads to its new one (301); anything else is 404."""
+    moved = redirect_target(g.workspace_slug)
+    if moved is None or not any(m.workspace.id == moved.id for m in g.my_memberships):
+        abort(404)
+    path = moved_path(request.path, "w", g.workspace_slug, moved.slug)
+    return redirect(path + (f"?{request.query_string.decode()}" if request.query_string else ""), 301)
 
 
 def refuse_write():

@@ -12,7 +12,7 @@ from helpdesk.core import audit
 from helpdesk.core.slugs import slugify as core_slugify
 from helpdesk.core.tokens import hash_token, new_token
 from helpdesk.extensions import db
-from helpdesk.workspaces.models import Invitation, Membership, Role, TrialClaim, Workspace
+from helpdesk.workspaces.models import FormerSlug, Invitation, Membership, Role, TrialClaim, Workspace
 
 INVITATION_VALID_FOR = timedelta(days=7)
 RESERVED_SLUGS = {"admin", "api", "app", "demo-reserved", "help", "operator", "static", "www"}
@@ -49,6 +49,8 @@ def unique_slug(name):
         base = f"{base}-team"
     taken = {w.slug for w in Workspace.select(Workspace.slug)
              .where((Workspace.slug == base) | Workspace.slug.startswith(base + "-"))}
+    taken |= {f.slug for f in FormerSlug.select(FormerSlug.slug)  # they redirect to their workspace
+              .where((FormerSlug.slug == base) | FormerSlug.slug.startswith(base + "-"))}
     if base not in taken:
         return base
     number = 2

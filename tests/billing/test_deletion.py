@@ -19,7 +19,7 @@ from helpdesk.models import all_models
 from helpdesk.tickets import services as tickets
 from helpdesk.tickets.models import Attachment
 from helpdesk.tickets.search import count_workspace_documents
-from helpdesk.workspaces.models import Membership, Role, TenantModel, TrialClaim, Workspace
+from helpdesk.workspaces.models import FormerSlug, Membership, Role, TenantModel, TrialClaim, Workspace
 from helpdesk.workspaces.services import WorkspaceError, invite
 from tests.billing.helpers import START, Clock, reload, subjects
 from tests.conftest import drain_jobs, sign_in
@@ -37,6 +37,7 @@ def fill_workspace(name, plan):
     owner_membership = owner_of(workspace)
     agent = add_member(workspace, role=Role.AGENT).user
     invite(workspace, owner_membership, f"new@{name.lower()}.example", Role.AGENT, now=START)
+    FormerSlug.create(workspace=workspace, slug=f"{name.lower()}-before")
     customer = make_customer(workspace)
     ticket = tickets.open_ticket(workspace, customer, "Printer broken", f"{name} printer jams", now=START,
                                  attachments=[Upload("jam.txt", "text/plain", b"paper jam " + name.encode())])
