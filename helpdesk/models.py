@@ -35,8 +35,9 @@ def all_models():
     from helpdesk.operator.models import MODELS as operator
     from helpdesk.operator.snapshots import DailySnapshot
     from helpdesk.operator.terms import MODELS as terms
+    from helpdesk.suggestions.models import MODELS as suggestions
     from helpdesk.tickets.models import MODELS as tickets
     from helpdesk.workspaces.models import MODELS as workspaces
 
     return sort_models([AuditEntry, SystemEmail, *accounts, *workspaces, *customers, *tickets, *mail, *billing, *helpcenter, *knowledge,
-                        *operator, PeriodicRun, DailySnapshot, *terms, *announcements])
+                        *operator, PeriodicRun, DailySnapshot, *terms, *announcements, *suggestions])

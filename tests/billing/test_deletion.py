@@ -26,6 +26,7 @@ from tests.conftest import drain_jobs, sign_in
 from tests.factories import (DEFAULT_PASSWORD, add_member, customer_mail, make_customer, make_user, make_workspace,
                              owner_of)
 from tests.knowledge.helpers import fill_knowledge
+from tests.suggestions.helpers import fill_suggestions
 
 Upload = namedtuple("Upload", "filename content_type data")
 
@@ -60,6 +61,7 @@ def fill_workspace(name, plan):
     end_user = EndUser.create(workspace=workspace, email="end@user.example")
     EndUserToken.create(workspace=workspace, email=end_user.email, token_hash=f"{name}-token", expires_at=START)
     EndUserSession.create(workspace=workspace, end_user=end_user, key_hash=f"{name}-key", expires_at=START)
+    fill_suggestions(workspace, end_user, ticket, agent, START)
     keys = [a.storage_key for a in Attachment.of(workspace)] + [ingest.InboundEmail.of(workspace).get().raw_key]
     return workspace, owner, invoice, keys
 

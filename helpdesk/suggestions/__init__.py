@@ -1,0 +1,1 @@
+"""The public suggestions board (R30, R31)."""
