@@ -343,6 +343,8 @@ def main(argv=None):
     parser.add_argument("--output", type=Path, default=RESULTS)
     parser.add_argument("--no-help-center", action="store_true", help="skip the help center's measurements")
     parser.add_argument("--no-lifecycle", action="store_true", help="skip the lifecycle job over 1k and 10k workspaces")
+    parser.add_argument("--no-operator-dashboard", action="store_true",
+                        help="skip the operator dashboard at 1k and 10k workspaces")
     parser.add_argument("--deletion-tickets", type=int, default=1_000_000,
                         help="tickets of the workspace deleted by the deletion measurement (0: skip it; SQLite)")
     parser.add_argument("--mail-messages", type=int, default=1000,
@@ -375,6 +377,11 @@ def main(argv=None):
 
         log("lifecycle job: 1,000 and 10,000 workspaces")
         fresh.extend(lifecycle.run(args.database_url, log=log))
+    if not args.no_operator_dashboard:
+        from bench import operator_dashboard
+
+        log("operator dashboard: 1,000 and 10,000 workspaces, a year of daily snapshots")
+        fresh.extend(operator_dashboard.run(args.database_url, args.requests, log=log))
     if args.deletion_tickets:
         from bench import deletion
 

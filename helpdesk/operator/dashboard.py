@@ -23,15 +23,15 @@ def _weekly(snapshots):
 def state_chart(snapshots):
     weekly = _weekly(snapshots)
     labels = [s.day.strftime("%d %b") for s in weekly]
-    series = [(state, [s.states.get(state, 0) for s in weekly]) for state in Workspace.STATUSES
+    series = [(state, [s.workspaces_by_state.get(state, 0) for s in weekly]) for state in Workspace.STATUSES
               if state != Workspace.DELETED]
     return chart("Workspaces by state", labels, series)
 
 
 def revenue_chart(snapshots):
     weekly = _weekly(snapshots)
-    currencies = sorted({currency for s in weekly for currency in s.mrr})
-    series = [(currency, [round(s.mrr.get(currency, 0) / 100, 2) for s in weekly]) for currency in currencies]
+    currencies = sorted({currency for s in weekly for currency in s.mrr_by_currency})
+    series = [(currency, [round(s.mrr_by_currency.get(currency, 0) / 100, 2) for s in weekly]) for currency in currencies]
     return chart("Monthly recurring revenue", [s.day.strftime("%d %b") for s in weekly], series,
                  unit=", ".join(currencies))
 
