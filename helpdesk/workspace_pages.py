@@ -10,6 +10,7 @@ import helpdesk.accounts.account_views  # noqa: F401  (each views module registe
 import helpdesk.accounts.views  # noqa: F401
 import helpdesk.billing.public_views  # noqa: F401
 import helpdesk.billing.views  # noqa: F401
+import helpdesk.customers.organization_views  # noqa: F401
 import helpdesk.customers.views  # noqa: F401
 import helpdesk.knowledge.views  # noqa: F401
 import helpdesk.mail.views  # noqa: F401

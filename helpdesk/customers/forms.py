@@ -14,3 +14,13 @@ class CustomerForm(FlaskForm):
 
 class MergeForm(FlaskForm):
     other_email = EmailField(_l("Email of the duplicate customer"), validators=[DataRequired(), Email()])
+
+
+class AddEmailForm(FlaskForm):
+    email = EmailField(_l("Another email address"), validators=[DataRequired(), Email(), Length(max=254)])
+
+
+class OrganizationForm(FlaskForm):
+    name = StringField(_l("Organization name"), validators=[DataRequired(), Length(max=200)])
+    domain = StringField(_l("Email domain"), validators=[Optional(), Length(max=253)],
+                         description=_l("Customers writing from this domain join it, e.g. acme.example."))

@@ -4,7 +4,9 @@ from peewee import fn
 from helpdesk.accounts.services import normalize_email
 from helpdesk.core import audit
 from helpdesk.core.inserts import create_row
-from helpdesk.customers.models import Customer
+from helpdesk.customers.addresses import customer_by_email, holder_of
+from helpdesk.customers.models import Customer, CustomerEmail
+from helpdesk.customers.organizations import organization_for_email
 from helpdesk.extensions import db
 
 
@@ -20,10 +22,11 @@ class CustomerError(Exception):
 def find_or_create_customer(workspace, email, name="", *, now):
     """The workspace's customer with this email, created on first contact."""
     email = normalize_email(email)
-    customer = Customer.of(workspace).where(Customer.email == email).first()
+    customer = customer_by_email(workspace, email)  # any of a customer's addresses
     if customer is None:
+        organization = organization_for_email(workspace, email)
         customer = create_row(Customer, workspace=workspace, email=email, name=(name or "").strip()[:200],
-                              created_at=now, updated_at=now)
+                              organization=organization.id if organization else None, created_at=now, updated_at=now)
     elif name and not customer.name:
         customer.name, customer.updated_at = name.strip()[:200], now
         customer.save()
@@ -35,10 +38,11 @@ def create_customer(workspace, *, name, email, phone, notes, now):
     email = normalize_email(email) if email else None
     if not email and not phone.strip():
         raise CustomerError(NO_CONTACT)
-    if email and Customer.of(workspace).where(Customer.email == email).exists():
+    if email and holder_of(workspace, email):
         raise CustomerError(f"A customer with the email {email} already exists.")
+    organization = organization_for_email(workspace, email) if email else None
     return Customer.create(workspace=workspace, email=email, name=name.strip(), phone=phone.strip(),
-                           notes=notes.strip(), created_at=now, updated_at=now)
+                           notes=notes.strip(), organization=organization, created_at=now, updated_at=now)
 
 
 def update_customer(customer, *, name, email, phone, notes, now):
@@ -46,9 +50,10 @@ def update_customer(customer, *, name, email, phone, notes, now):
     email = normalize_email(email) if email else None
     if not email and not phone.strip():
         raise CustomerError(NO_CONTACT)
-    if email and email != customer.email and (
-            Customer.of(customer.workspace_id).where(Customer.email == email).exists()):
+    if email and email != customer.email and holder_of(customer.workspace_id, email, besides=customer):
         raise CustomerError(f"Another customer already has the email {email}. Merge the two instead.")
+    # Made the first address: it is no longer listed among the further ones.
+    CustomerEmail.delete().where(CustomerEmail.customer == customer, CustomerEmail.email == email).execute()
     customer.name, customer.email, customer.phone, customer.notes = name.strip(), email, phone.strip(), notes.strip()
     customer.updated_at = now
     customer.save()
@@ -76,7 +81,11 @@ def merge_customers(workspace, actor, keep, duplicate, *, now):
     with db.database.atomic():
         Ticket.update(customer=keep).where(Ticket.workspace == workspace, Ticket.customer == duplicate).execute()
         Message.update(customer=keep).where(Message.workspace == workspace, Message.customer == duplicate).execute()
-        for field in ("name", "phone"):
+        # Both keep working: the duplicate's addresses become further ones of `keep`.
+        CustomerEmail.update(customer=keep).where(CustomerEmail.customer == duplicate).execute()
+        if duplicate.email and keep.email:
+            create_row(CustomerEmail, workspace=workspace, customer=keep, email=duplicate.email, created_at=now)
+        for field in ("name", "phone", "organization_id"):
             if not getattr(keep, field):
                 setattr(keep, field, getattr(duplicate, field))
         notes = [n for n in (keep.notes, duplicate.notes) if n]

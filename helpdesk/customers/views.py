@@ -3,16 +3,19 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from helpdesk.accounts.services import normalize_email
 from helpdesk.core.clock import utcnow
 from helpdesk.core.render import render
 from helpdesk.customers import bp
 from helpdesk.customers import services as customers
-from helpdesk.customers.forms import CustomerForm, MergeForm
+from helpdesk.customers.addresses import customer_by_email, other_emails
+from helpdesk.customers.forms import AddEmailForm, CustomerForm, MergeForm
+from helpdesk.customers.organizations import list_organizations
 from helpdesk.customers.models import Customer
 from helpdesk.tickets.models import Status, Ticket
+from helpdesk.workspaces.forms import ConfirmForm
 
 TICKETS_ON_PROFILE = 50
+ORGANIZATIONS_OFFERED = 200  # in the profile's organization menu
 
 
 def get_customer(customer_id):
@@ -40,7 +43,9 @@ def profile(customer_id):
     tickets = list(Ticket.of(g.workspace).where(Ticket.customer == customer).order_by(Ticket.id.desc())
                    .limit(TICKETS_ON_PROFILE))
     return render_template("customers/profile.html", customer=customer, tickets=tickets,
-                           status_labels=Status.LABELS, merge_form=MergeForm())
+                           status_labels=Status.LABELS, merge_form=MergeForm(), email_form=AddEmailForm(),
+                           other_emails=other_emails(customer), confirm_form=ConfirmForm(),
+                           organizations=list_organizations(g.workspace, limit=ORGANIZATIONS_OFFERED))
 
 
 @bp.route("/<int:customer_id>/edit", methods=["GET", "POST"])
@@ -67,7 +72,7 @@ def merge(customer_id):
     if not form.validate_on_submit():
         flash(_("Give the email of the duplicate customer."), "error")
         return redirect(url_for("workspace.customers.profile", customer_id=keep.id))
-    duplicate = Customer.of(g.workspace).where(Customer.email == normalize_email(form.other_email.data)).first()
+    duplicate = customer_by_email(g.workspace, form.other_email.data)
     if duplicate is None or duplicate.id == keep.id:
         flash(_("No other customer has the email %(email)s.", email=form.other_email.data), "error")
         return redirect(url_for("workspace.customers.profile", customer_id=keep.id))

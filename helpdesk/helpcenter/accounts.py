@@ -13,7 +13,7 @@ from helpdesk.accounts.services import normalize_email
 from helpdesk.core.mailer import send_email
 from helpdesk.core.tokens import hash_token, new_token
 from helpdesk.core.urls import external_url
-from helpdesk.customers.models import Customer
+from helpdesk.customers.models import Customer, CustomerEmail
 from helpdesk.customers.services import find_or_create_customer
 from helpdesk.extensions import db
 from helpdesk.helpcenter.models import EndUser, EndUserSession, EndUserToken
@@ -88,9 +88,11 @@ def end_session(workspace, key, *, now):
 
 
 def _tickets_of(end_user):
-    """The tickets of the workspace's customer with the end user's email."""
+    """The tickets of the workspace's customer with the end user's (verified) email, first or further."""
+    further = CustomerEmail.select(CustomerEmail.customer).where(CustomerEmail.workspace == end_user.workspace_id,
+                                                                 CustomerEmail.email == end_user.email)
     return (Ticket.of(end_user.workspace_id).join(Customer, on=(Ticket.customer == Customer.id))
-            .where(Customer.email == end_user.email))
+            .where((Customer.email == end_user.email) | Customer.id.in_(further)))
 
 
 def requests_of(end_user, limit=100):

@@ -19,6 +19,7 @@ from helpdesk.models import all_models
 from helpdesk.tickets import services as tickets
 from helpdesk.tickets.models import Attachment
 from helpdesk.tickets.search import count_workspace_documents
+from helpdesk.customers.models import Customer, CustomerEmail, Organization
 from helpdesk.workspaces.models import FormerSlug, Membership, Role, TenantModel, TrialClaim, Workspace
 from helpdesk.workspaces.services import WorkspaceError, invite
 from tests.billing.helpers import START, Clock, reload, subjects
@@ -40,6 +41,9 @@ def fill_workspace(name, plan):
     invite(workspace, owner_membership, f"new@{name.lower()}.example", Role.AGENT, now=START)
     FormerSlug.create(workspace=workspace, slug=f"{name.lower()}-before")
     customer = make_customer(workspace)
+    organization = Organization.create(workspace=workspace, name=f"{name} Clients", domain=f"{name.lower()}.example")
+    Customer.update(organization=organization).where(Customer.id == customer.id).execute()
+    CustomerEmail.create(workspace=workspace, customer=customer, email=f"other@{name.lower()}.example")
     ticket = tickets.open_ticket(workspace, customer, "Printer broken", f"{name} printer jams", now=START,
                                  attachments=[Upload("jam.txt", "text/plain", b"paper jam " + name.encode())])
     note = tickets.add_note(ticket, agent, "Asked for a photo.", now=START)
