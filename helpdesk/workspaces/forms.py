@@ -30,7 +30,8 @@ class WorkspaceSettingsForm(FlaskForm):
 
     name = StringField(_l("Workspace name"), validators=[DataRequired(), Length(max=120)])
     slug = StringField(_l("Address"), validators=[DataRequired(), Length(max=50)],
-                       description=_l("Used in /w/<address>/ and the help center's /h/<address>/. The old address keeps leading here."))
+                       description=_l("What follows /w/ in your team's links and /h/ in the help center's. "
+                                      "The old address keeps leading here."))
     timezone = SelectField(_l("Default time zone"), validate_choice=False,
                            description=_l("For members who have not chosen their own, and for the help center."))
     business_name = StringField(_l("Business name"), validators=[Optional(), Length(max=200)],
