@@ -58,6 +58,8 @@ def find_thread(workspace_id, parsed, customer):
         ticket = Ticket.of(workspace_id).where(Ticket.number == int(token)).first()
         if ticket is None:
             continue
+        if ticket.merged_into_id:  # merged (tickets.merging): the conversation goes on in the other ticket
+            ticket = ticket.merged_into
         verdict = _verdict(ticket, customer, parsed, f"subject token matched #{ticket.number}")
         if verdict[0] is not None:
             return verdict

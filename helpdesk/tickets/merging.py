@@ -9,7 +9,7 @@ on each ticket and an audit row; mail threading then follows the moved messages.
 from peewee import fn
 
 from helpdesk.core import audit
-from helpdesk.extensions import db
+from helpdesk.extensions import db, is_postgres
 from helpdesk.tickets import search
 from helpdesk.tickets.models import Message, Status, Ticket, TicketEvent, TicketTag, TicketViewer
 from helpdesk.tickets.services import TicketError, _event, create_numbered_ticket, preview_of
@@ -46,10 +46,21 @@ def _refresh_counts(ticket, now):
     ticket.updated_at = now
 
 
+def _lock_unmerged(*pair):
+    """Lock both rows (PostgreSQL; SQLite writes one at a time anyway) and check neither was merged
+    meanwhile: two agents merging A into B and B into A at once must not both succeed."""
+    rows = Ticket.select(Ticket.id, Ticket.merged_into).where(Ticket.id.in_([t.id for t in pair])).order_by(Ticket.id)
+    if is_postgres():
+        rows = rows.for_update()
+    if any(row.merged_into_id for row in rows):
+        raise TicketError("That ticket was already merged into another one.")
+
+
 def merge_tickets(workspace, actor, source, target, *, now):
     """Move everything of `source` into `target`; `source` is closed and redirects there. Returns `target`."""
     check_merge(source, target)
     with db.database.atomic():
+        _lock_unmerged(source, target)
         words = [source.subject, *(m.body_text for m in Message.select(Message.body_text)
                                    .where(Message.ticket == source))]
         moved = Message.update(ticket=target).where(Message.ticket == source).execute()

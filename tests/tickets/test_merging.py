@@ -61,9 +61,14 @@ def test_merge_refuses_another_customers_ticket_itself_and_a_merged_one(two_tick
         merging.merge_tickets(workspace, owner, merged, stranger, now=T0)
     with pytest.raises(TicketError, match="another ticket"):
         merging.merge_tickets(workspace, owner, merged, merged, now=T0)
+    stale_kept, stale_merged = _reload(kept), _reload(merged)  # another agent's pages, loaded before the merge
     merging.merge_tickets(workspace, owner, merged, kept, now=T0)
     with pytest.raises(TicketError, match="already merged"):
         merging.merge_tickets(workspace, owner, _reload(kept), _reload(merged), now=T0)
+    # The other way round from the stale pages: the rows are read again under lock.
+    with pytest.raises(TicketError, match="already merged"):
+        merging.merge_tickets(workspace, owner, stale_kept, stale_merged, now=T0)
+    assert _reload(kept).merged_into_id is None
 
 
 def test_split_moves_one_customer_message_and_its_files_into_a_new_ticket(two_tickets):
@@ -145,3 +150,15 @@ def test_another_workspaces_tickets_and_messages_are_not_found(app, client):
     refused = post(client, f"{base}/{my_ticket.number}/merge", {"into": 999, "confirm": "yes"})
     assert refused.status_code == 422 and _reload(my_ticket).merged_into_id is None
     assert Message.get_by_id(their_second.id).ticket_id == their_ticket.id
+
+
+def test_mail_quoting_the_merged_tickets_number_lands_on_the_ticket_it_went_into(two_tickets):
+    from tests.factories import customer_mail
+    from tests.mail.test_ingest import ingest_raw
+
+    workspace, owner, kept, merged = two_tickets
+    merging.merge_tickets(workspace, owner, merged, kept, now=T0)
+    ingest_raw(workspace, bytes(customer_mail(subject=f"Re: Still jamming [#{merged.number}]",
+                                              sender="Carla <carla@client.example>", body="Any news?")))
+    assert Message.get(Message.body_text.startswith("Any news?")).ticket_id == kept.id
+    assert Ticket.of(workspace).count() == 2
