@@ -8,9 +8,10 @@ import responses
 from helpdesk.accounts import profile
 from helpdesk.accounts.models import User
 from helpdesk.accounts.services import AccountError, find_user
-from tests.accounts.test_google import CLIENT_ID, DISCOVERY, DISCOVERY_URL, SUBJECT, google_answers, google_app  # noqa: F401
+from helpdesk.mail import ingest
+from tests.accounts.test_google import DISCOVERY, DISCOVERY_URL, SUBJECT, google_answers, google_app  # noqa: F401
 from tests.conftest import link_in, post, sent_mail, sign_in
-from tests.factories import DEFAULT_PASSWORD, make_ticket, make_user, make_workspace
+from tests.factories import DEFAULT_PASSWORD, customer_mail, make_ticket, make_user, make_workspace
 
 MORNING = datetime(2026, 12, 2, 7, 13)  # UTC
 
@@ -124,3 +125,12 @@ def test_unlinking_google_is_refused_without_a_password(app, app_context):
     with pytest.raises(AccountError, match="Set a password first"):
         profile.unlink_google(User.get_by_id(person.id), now=MORNING)
     assert User.get_by_id(person.id).google_subject == SUBJECT
+
+
+def test_the_mail_log_is_in_the_persons_time_zone_too(app):
+    workspace, owner, client = _owner_signed_in(app)
+    with app.app_context():
+        ingest.store_inbound(workspace.id, None, None, None, bytes(customer_mail()), now=MORNING)
+    User.update(timezone="America/New_York").where(User.id == owner.id).execute()
+    log = client.get(f"/w/{workspace.slug}/mailboxes/log").get_data(as_text=True)
+    assert "2 Dec 2026, 02:13" in log and 'datetime="2026-12-02T07:13:00Z"' in log
