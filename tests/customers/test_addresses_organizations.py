@@ -3,6 +3,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from bench.querycount import count_queries
 from helpdesk.customers import addresses, organizations
 from helpdesk.customers import services as customers
 from helpdesk.customers.models import Customer, CustomerEmail, Organization
@@ -113,3 +114,29 @@ def test_another_workspaces_customers_organizations_and_addresses_are_404(app, c
     assert Organization.get_by_id(their_org.id).name == "Theirs Inc"
     assert Customer.get_by_id(my_customer.id).organization_id is None
     assert CustomerEmail.get_by_id(their_address.id).customer_id == their_customer.id
+
+
+def _statements(client, url):
+    with count_queries() as counter:
+        assert client.get(url).status_code == 200
+    return counter.count
+
+
+def test_the_organization_and_customer_pages_run_as_many_statements_for_3_as_for_30_customers(app, client):
+    with app.app_context():
+        workspace = make_workspace(name="Acme")
+        org = organizations.save_organization(workspace, None, None, name="Big Co", domain="bigco.example", now=NOW)
+        people = [make_customer(workspace, email=f"p{n}@bigco.example") for n in range(3)]
+        for person in people:
+            make_ticket(workspace, person)
+            addresses.add_email(person, f"{person.email}.alt.example", now=NOW)
+    sign_in(client, owner_of(workspace).user)
+    base = f"/w/{workspace.slug}/customers"
+    few = (_statements(client, f"{base}/organizations/{org.id}"), _statements(client, f"{base}/{people[0].id}"))
+    with app.app_context():
+        for n in range(27):
+            person = make_customer(workspace, email=f"q{n}@bigco.example")
+            make_ticket(workspace, person)
+            addresses.add_email(person, f"q{n}@home.example", now=NOW)
+    many = (_statements(client, f"{base}/organizations/{org.id}"), _statements(client, f"{base}/{people[0].id}"))
+    assert few == many
