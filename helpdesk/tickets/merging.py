@@ -3,7 +3,8 @@
 A merge moves the messages (their attachments follow), events and tags of one ticket into the
 other; the merged ticket is closed, points at the other (`Ticket.merged_into`, its page redirects)
 and keeps no search document (its words are added to the other's). A split moves one customer
-message, with its attachments, into a new ticket of the same customer. Both write a `TicketEvent`
+message, with its attachments, into a new ticket of the same customer (both tickets' search
+documents are written again). Both write a `TicketEvent`
 on each ticket and an audit row; mail threading then follows the moved messages.
 """
 from peewee import fn
@@ -115,6 +116,11 @@ def split_message(workspace, actor, ticket, message, subject, *, now):
         customer = new.customer
         search.index_ticket(new.id, new.workspace_id,
                             " ".join([subject, message.body_text, customer.name or "", customer.email or ""]))
+        # The message's words leave the old ticket's document: it is written again from what stays.
+        stays = [m.body_text for m in Message.select(Message.body_text).where(Message.ticket == ticket)]
+        search.delete_document(ticket.id)
+        search.index_ticket(ticket.id, ticket.workspace_id,
+                            " ".join([ticket.subject, *stays, customer.name or "", customer.email or ""]))
         audit.record("ticket_split", now=now, workspace=workspace, actor=actor, ticket=ticket.number,
                      new_ticket=new.number, message=message.id)
     return new

@@ -84,6 +84,8 @@ def test_split_moves_one_customer_message_and_its_files_into_a_new_ticket(two_ti
     assert kept.message_count == 1 and kept.preview == "It jams on page 2."
     assert [e.kind for e in TicketEvent.select().where(TicketEvent.ticket == new)] == ["split_from"]
     assert search.search_ticket_ids(workspace.id, "stripes") == [new.id]
+    assert search.search_ticket_ids(workspace.id, "zebra") == [new.id]  # no longer found on the old ticket
+    assert search.search_ticket_ids(workspace.id, "jams") == [kept.id]
     only = Message.get(Message.body_text == "It jams on page 2.")
     with pytest.raises(TicketError, match="only message"):
         merging.split_message(workspace, owner, kept, only, "x", now=T0)
