@@ -31,6 +31,7 @@ PERIODIC_JOBS = [
     ("helpdesk.accounts.jobs.purge_expired_tokens", 24 * 3600),
     ("helpdesk.core.mailer.send_due_system_emails", 60),  # retries of system mail, in-process too
     ("helpdesk.mail.jobs.mail_minutely", 60),  # fetch due mailboxes, send waiting replies
+    ("helpdesk.mail.send.send_due_replies", 10),  # replies whose undo delay ended go out soon after it
     ("helpdesk.billing.jobs.lifecycle_daily", 24 * 3600),  # lapse, reminders, warnings, deletions
     ("helpdesk.core.storage.sweep.sweep_orphan_files", 24 * 3600),  # files a rolled-back transaction left
     ("helpdesk.operator.snapshots.snapshot_daily", 3600),  # the dashboard's figures, one row per day

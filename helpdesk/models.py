@@ -31,13 +31,16 @@ def all_models():
     from helpdesk.helpcenter.models import MODELS as helpcenter
     from helpdesk.knowledge.models import MODELS as knowledge
     from helpdesk.mail.models import MODELS as mail
+    from helpdesk.notifications.models import MODELS as notifications
     from helpdesk.operator.announcements import MODELS as announcements
     from helpdesk.operator.models import MODELS as operator
     from helpdesk.operator.snapshots import DailySnapshot
     from helpdesk.operator.terms import MODELS as terms
     from helpdesk.suggestions.models import MODELS as suggestions
+    from helpdesk.tickets.drafts import MODELS as drafts
     from helpdesk.tickets.models import MODELS as tickets
     from helpdesk.workspaces.models import MODELS as workspaces
 
-    return sort_models([AuditEntry, SystemEmail, *accounts, *workspaces, *customers, *tickets, *mail, *billing, *helpcenter, *knowledge,
-                        *operator, PeriodicRun, DailySnapshot, *terms, *announcements, *suggestions])
+    return sort_models([AuditEntry, SystemEmail, *accounts, *workspaces, *customers, *tickets, *drafts, *mail,
+                        *notifications, *billing, *helpcenter, *knowledge, *operator, PeriodicRun, DailySnapshot,
+                        *terms, *announcements, *suggestions])

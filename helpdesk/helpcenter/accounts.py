@@ -17,6 +17,7 @@ from helpdesk.customers.models import Customer, CustomerEmail
 from helpdesk.customers.services import find_or_create_customer
 from helpdesk.extensions import db
 from helpdesk.helpcenter.models import EndUser, EndUserSession, EndUserToken
+from helpdesk.notifications.services import email_customer_reply
 from helpdesk.tickets import services as tickets
 from helpdesk.tickets.models import Attachment, Message, Status, Ticket
 
@@ -119,7 +120,9 @@ def reply_from_portal(ticket, body, *, now, attachments=()):
     body = (body or "").strip()
     if not body:
         raise PortalError(_("Write your answer first."))
-    return tickets.add_customer_message(ticket, body, now=now, attachments=attachments)
+    message = tickets.add_customer_message(ticket, body, now=now, attachments=attachments)
+    email_customer_reply(ticket, message, ticket.customer.name or ticket.customer.email or "", now=now)
+    return message
 
 
 def update_profile(end_user, name):

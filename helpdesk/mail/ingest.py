@@ -36,12 +36,9 @@ from datetime import timedelta
 
 from peewee import DatabaseError, IntegrityError
 
-from helpdesk.accounts.models import User
 from helpdesk.core import storage
-from helpdesk.core.mailer import send_email
 from helpdesk.core.inserts import create_row
 from helpdesk.core.sanitize import REMOTE_IMAGE_ALT, sanitize_html
-from helpdesk.core.urls import external_url
 from helpdesk.customers.services import find_or_create_customer
 from helpdesk.extensions import db
 from helpdesk.mail.cleaning import clean_header, clean_parsed, clean_text
@@ -54,9 +51,9 @@ from helpdesk.mail.models import (
 )
 from helpdesk.mail.parse import decode_header_value, parse_email
 from helpdesk.mail.threads import find_thread
+from helpdesk.notifications.services import email_customer_reply
 from helpdesk.tickets import services as tickets
 from helpdesk.tickets.models import Channel
-from helpdesk.workspaces.models import Workspace
 
 log = logging.getLogger(__name__)
 # One notification per ticket in this window, whatever the number of replies (R27).
@@ -380,14 +377,6 @@ def _recently_notified(ticket, now):
 
 def _notify_assignee(ticket, message, parsed, now):
     """Email the assignee that the customer wrote (after the commit; our mail carries Auto-Submitted)."""
-    assignee = User.get_or_none(User.id == ticket.assignee_id)
-    if assignee is None:
-        return
-    workspace = Workspace.get_by_id(ticket.workspace_id)
     InboundEmail.update(notified_at=now).where(InboundEmail.message == message.id).execute()
-    sender = (parsed.from_name or parsed.from_email)[:100]  # cleaned of control characters (`clean_parsed`)
-    send_email(assignee.email, f"[#{ticket.number}] {sender} replied: {ticket.subject}",
-               "ticket_customer_reply", assignee=assignee, ticket=ticket, workspace=workspace,
-               sender=parsed.from_name or parsed.from_email, text=message.body_text[:2000],
-               link=external_url("workspace.tickets.ticket_view", workspace_slug=workspace.slug,
-                                 number=ticket.number))
+    # cleaned of control characters (`clean_parsed`)
+    email_customer_reply(ticket, message, parsed.from_name or parsed.from_email, now=now)

@@ -11,6 +11,7 @@
 """
 from peewee import BigIntegerField, BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField, TextField
 
+from helpdesk.accounts.models import User
 from helpdesk.core.crypto import register_encrypted
 from helpdesk.core.storage import register_storage_keys
 from helpdesk.tickets.models import Message, Ticket
@@ -194,4 +195,15 @@ class BlockedSender(TenantModel):
         indexes = ((("workspace", "pattern"), True),)
 
 
-MODELS = [Mailbox, InboundEmail, OutboundEmail, BlockedSender]
+class Signature(TenantModel):
+    """Text added under replies: an agent's own (`user`) or a mailbox's (`mailbox`), see `mail.signatures`."""
+
+    user = ForeignKeyField(User, null=True, on_delete="CASCADE")
+    mailbox = ForeignKeyField(Mailbox, null=True, on_delete="CASCADE")
+    body = TextField(default="")
+
+    class Meta:
+        indexes = ((("workspace", "user", "mailbox"), False),)
+
+
+MODELS = [Mailbox, InboundEmail, OutboundEmail, BlockedSender, Signature]

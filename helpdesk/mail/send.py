@@ -39,6 +39,7 @@ from helpdesk.jobs import TemporaryFailure, enqueue, job
 from helpdesk.mail.imap import MailConnectionError
 from helpdesk.mail.models import Mailbox, OutboundEmail, OutboundStatus, Security
 from helpdesk.mail.services import open_imap, reply_mailbox, smtp_auth
+from helpdesk.mail.signatures import html_with_signatures, signatures_for, with_signatures
 from helpdesk.tickets.models import Attachment, Message, Ticket
 
 log = logging.getLogger(__name__)
@@ -67,13 +68,17 @@ def thread_ids(ticket_id, before_id):
             .order_by(Message.id).tuples()]
 
 
-def build_reply(message, ticket, workspace_name, sender_address, date):
-    """The MIME message for an agent reply, dated `date` (naive UTC)."""
+def build_reply(message, ticket, workspace_name, sender_address, date, mailbox_id=None):
+    """The MIME message for an agent reply, dated `date` (naive UTC), signed for its author and mailbox."""
     customer = ticket.customer
     email = EmailMessage()
     agent_name = message.author.name if message.author else workspace_name
     email["From"] = Address(f"{agent_name} via {workspace_name}", addr_spec=sender_address)
     email["To"] = Address(customer.name or "", addr_spec=customer.email)
+    if message.cc:
+        email["Cc"] = message.cc
+    if message.bcc:  # smtplib sends to it and leaves the header out of what it transmits
+        email["Bcc"] = message.bcc
     email["Subject"] = subject_with_token(ticket)
     email["Date"] = format_datetime(date.replace(tzinfo=timezone.utc))
     email["Message-ID"] = message.email_message_id
@@ -81,7 +86,9 @@ def build_reply(message, ticket, workspace_name, sender_address, date):
     if references:
         email["In-Reply-To"] = _bracketed(references[-1])
         email["References"] = " ".join(_bracketed(r) for r in references[-20:])
-    email.set_content(message.body_text)
+    signatures = signatures_for(ticket.workspace_id, message.author_id, mailbox_id)
+    email.set_content(with_signatures(message.body_text, signatures))
+    email.add_alternative(html_with_signatures(message.body_text, signatures), subtype="html")
     for attachment in Attachment.select().where(Attachment.message == message):
         maintype, _, subtype = attachment.content_type.partition("/")
         email.add_attachment(storage.read(attachment.storage_key), maintype=maintype or "application",
@@ -103,6 +110,18 @@ def _outbound_for(message, now):
         except IntegrityError:  # created by a concurrent run
             row = OutboundEmail.get(OutboundEmail.message == message.id)
     return row
+
+
+def hold_reply(message, send_at, *, now):
+    """A reply that waits for its Undo: its delivery row is due at `send_at`, when `send_due_replies` sends it."""
+    OutboundEmail.create(workspace=message.workspace_id, message=message.id, created_at=now, next_attempt_at=send_at)
+
+
+def cancel_held_reply(message_id):
+    """Undo send: remove the delivery while it is queued and untried. False when a run has claimed it."""
+    return bool(OutboundEmail.delete()
+                .where(OutboundEmail.message == message_id, OutboundEmail.status == OutboundStatus.QUEUED,
+                       OutboundEmail.attempts == 0).execute())
 
 
 def _claim(row, now):
@@ -150,7 +169,11 @@ def deliver_reply(message_id, now=None):
         return
     ticket = Ticket.get_by_id(message.ticket_id)
     row = _outbound_for(message, now)
-    if row.status in (OutboundStatus.SENT, OutboundStatus.FAILED) or not _claim(row, now):
+    if row.status in (OutboundStatus.SENT, OutboundStatus.FAILED):
+        return
+    if row.attempts == 0 and row.next_attempt_at and row.next_attempt_at > now:
+        return  # held for its Undo: the due sweep sends it when the time comes
+    if not _claim(row, now):
         return
     row = OutboundEmail.get_by_id(row.id)
     if row.attempts > MAX_ATTEMPTS:  # runs that died while sending (lease lapsed) count too
@@ -180,7 +203,7 @@ def deliver_reply(message_id, now=None):
         _record_acceptance(row, message, mailbox, now)
 
     try:
-        email = build_reply(message, ticket, ticket.workspace.name, sender, now)
+        email = build_reply(message, ticket, ticket.workspace.name, sender, now, mailbox.id if mailbox else None)
         if mailbox is None:
             deliver(email, current_app.config["MAIL_URL"], on_accepted=record_acceptance)
         else:
@@ -274,7 +297,7 @@ def _sent_copy(row, mailbox):
         return storage.read(row.raw_key)
     message = Message.get_by_id(row.message_id)
     ticket = Ticket.get_by_id(message.ticket_id)
-    email = build_reply(message, ticket, ticket.workspace.name, mailbox.address, row.sent_at)
+    email = build_reply(message, ticket, ticket.workspace.name, mailbox.address, row.sent_at, mailbox.id)
     return email.as_bytes(policy=SMTP_POLICY)  # CRLF line ends, as IMAP APPEND wants
 
 

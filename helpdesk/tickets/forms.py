@@ -28,6 +28,9 @@ class ReplyForm(FlaskForm):
     status_after = SelectField(_l("Then set the status to"), validators=[Optional()], choices=[
         SelectChoice("", _l("(leave as it is)")), *_choices({Status.PENDING: _l("Pending"), Status.SOLVED: _l("Solved")})])
     files = MultipleFileField(_l("Attach files"), id="reply-files")
+    cc = StringField(_l("Cc"), validators=[Optional(), Length(max=2000)], id="reply-cc",
+                     description=_l("Addresses separated by commas; kept for the next replies."))
+    bcc = StringField(_l("Bcc"), validators=[Optional(), Length(max=2000)], id="reply-bcc")
 
 
 class NoteForm(FlaskForm):

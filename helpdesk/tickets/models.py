@@ -90,6 +90,8 @@ class Message(TenantModel):
     email_message_id = CharField(max_length=998, null=True)
     delivery_status = CharField(max_length=16, null=True)
     delivery_error = TextField(null=True)
+    cc = TextField(null=True)  # a reply's copies (comma-separated addresses); the next reply starts with them
+    bcc = TextField(null=True)
 
     class Meta:
         indexes = (

@@ -6,8 +6,10 @@ from helpdesk.accounts.models import User
 from helpdesk.core.sanitize import sanitize_html
 from helpdesk.customers.models import Customer
 from helpdesk.mail.quoting import split_quoted_html, split_quoted_text
+from helpdesk.tickets.drafts import drafts_on
 from helpdesk.tickets.inbox import Assignee
 from helpdesk.tickets.models import Attachment, CannedReply, Channel, Message, Priority, Status, Ticket, TicketEvent
+from helpdesk.tickets.sending import held_replies
 from helpdesk.tickets.services import other_viewers, reply_refusal, tags_of
 
 OTHER_TICKETS_SHOWN = 10
@@ -71,9 +73,14 @@ def ticket_page_context(workspace, ticket, user, *, now, url_for_attachment=None
     timeline = sorted(
         [("message", m.created_at, m.id, m) for m in messages] + [("event", e.created_at, e.id, e) for e in events],
         key=lambda item: (item[1], item[0] == "message", item[2]))
+    drafts = drafts_on(ticket)
     return {
         "ticket": ticket,
         "customer": customer,
+        "messages": messages,
+        "my_draft": next((d for d in drafts if d.user_id == user.id), None),
+        "others_drafts": [d for d in drafts if d.user_id != user.id],
+        "held_replies": held_replies(messages, user, workspace, now),
         "timeline": [(kind, item) for kind, _, _, item in timeline],
         "events": events,
         "rendered": {m.id: Rendered(m, links, remote) for m in messages},

@@ -17,6 +17,7 @@ from helpdesk.core.sanitize import html_to_text
 from helpdesk.extensions import db
 from helpdesk.jobs import enqueue, resolve
 from helpdesk.tickets import search
+from helpdesk.tickets.drafts import discard_draft
 from helpdesk.tickets.models import (
     Attachment,
     CannedReply,
@@ -38,7 +39,12 @@ PRESENCE_WINDOW = timedelta(seconds=30)
 # The job that turns an agent reply into an email, and the rule that picks the mailbox it leaves by:
 # both live in the mail domain (named, so that imports still point one way).
 DELIVER_REPLY_JOB = "helpdesk.mail.send.deliver_reply"
+HOLD_REPLY = "helpdesk.mail.send.hold_reply"  # a reply that waits for its Undo, then the due sweep sends it
 REPLY_MAILBOX = "helpdesk.mail.services.reply_mailbox"
+# Who hears of a note's mentions, an assignment, a customer's message (the notifications domain, by name).
+NOTE_ADDED = "helpdesk.notifications.services.note_added"
+TICKET_ASSIGNED = "helpdesk.notifications.services.ticket_assigned"
+CUSTOMER_WROTE = "helpdesk.notifications.services.customer_wrote"
 
 # Why a reply is not sent. Without a mailbox it would leave from the service's own address, which
 # nothing reads: the customer's answer would be lost, so the reply is refused rather than sent.
@@ -135,6 +141,7 @@ def add_customer_message(ticket, body, *, now, body_html=None, email_message_id=
         ticket.preview = preview_of(text)
         ticket.save(only=ticket.dirty_fields)
         search.append_text(ticket.id, text)
+        resolve(CUSTOMER_WROTE)(ticket, message, now=now)
     return message
 
 
@@ -147,10 +154,11 @@ def reply_refusal(ticket):
     return None
 
 
-def reply(ticket, actor, body, *, now, attachments=(), status_after=None):
-    """An agent's answer: stored, then emailed to the customer by a job (with threading headers).
+def reply(ticket, actor, body, *, now, attachments=(), status_after=None, cc=None, bcc=None, send_at=None):
+    """An agent's answer: stored, then emailed to the customer (and `cc`, `bcc`) by a job (with threading headers).
 
-    Refused (`ReplyRefused`) when the customer has no email or the workspace no mailbox.
+    Refused (`ReplyRefused`) when the customer has no email or the workspace no mailbox. With `send_at` the
+    reply waits until then (undo send, `tickets.sending`); the agent's draft of it is removed.
     """
     refusal = reply_refusal(ticket)
     if refusal:
@@ -160,8 +168,11 @@ def reply(ticket, actor, body, *, now, attachments=(), status_after=None):
         raise TicketError("Write a reply first.")
     with db.database.atomic():
         message = Message.create(workspace=ticket.workspace_id, ticket=ticket, kind=Message.REPLY, author=actor,
-                                 body_text=body, delivery_status=Message.QUEUED, created_at=now)
+                                 body_text=body, delivery_status=Message.QUEUED, created_at=now, cc=cc, bcc=bcc)
         _store_attachments(message, attachments, now)
+        discard_draft(ticket, actor)
+        if send_at is not None:
+            resolve(HOLD_REPLY)(message, send_at, now=now)
         ticket.first_response_at = ticket.first_response_at or now
         ticket.updated_at = now
         ticket.message_count += 1
@@ -170,7 +181,8 @@ def reply(ticket, actor, body, *, now, attachments=(), status_after=None):
             _set_status(ticket, actor, status_after, now)
         ticket.save()
         search.append_text(ticket.id, body)
-    enqueue(DELIVER_REPLY_JOB, message.id)
+    if send_at is None:
+        enqueue(DELIVER_REPLY_JOB, message.id)
     return message
 
 
@@ -186,6 +198,7 @@ def add_note(ticket, actor, body, *, now, attachments=()):
         ticket.updated_at = now
         ticket.save()
         search.append_text(ticket.id, body)
+    resolve(NOTE_ADDED)(message, actor, now=now)
     return message
 
 
@@ -245,6 +258,7 @@ def assign(ticket, actor, assignee_id, *, now):
                    name=member.name if assignee_id else None)
             ticket.assignee, ticket.updated_at = assignee_id, now
             ticket.save()
+        resolve(TICKET_ASSIGNED)(ticket, actor, assignee_id, now=now)
     return ticket
 
 
@@ -372,7 +386,9 @@ def undo_close(workspace, actor, event_ids, *, now):
     return restored
 
 
-PLACEHOLDER = re.compile(r"\{\{\s*(customer\.name|customer\.email|ticket\.number|ticket\.subject|agent\.name)\s*\}\}")
+PLACEHOLDERS = ("customer.name", "customer.email", "ticket.number", "ticket.subject", "agent.name")
+PLACEHOLDER = re.compile(r"\{\{\s*(" + "|".join(re.escape(name) for name in PLACEHOLDERS) + r")\s*\}\}")
+ANY_PLACEHOLDER = re.compile(r"\{\{\s*(.*?)\s*\}\}", re.DOTALL)
 
 
 def fill_placeholders(text, ticket, customer, agent):
@@ -391,6 +407,10 @@ def save_canned_reply(workspace, title, body, *, canned=None):
     title, body = title.strip(), body.strip()
     if not title or not body:
         raise TicketError("A canned reply needs a title and a text.")
+    unknown = [name for name in ANY_PLACEHOLDER.findall(body) if name not in PLACEHOLDERS]
+    if unknown:
+        known = ", ".join("{{%s}}" % name for name in PLACEHOLDERS)
+        raise TicketError(f"Unknown placeholder {{{{{unknown[0][:60]}}}}}. The known placeholders are: {known}.")
     if canned is None:
         return CannedReply.create(workspace=workspace, title=title, body=body)
     canned.title, canned.body = title, body

@@ -10,7 +10,7 @@ from helpdesk.core.clock import utcnow
 from helpdesk.core.render import render
 from helpdesk.customers.services import CustomerError, create_customer, find_or_create_customer
 from helpdesk.extensions import htmx
-from helpdesk.tickets import bp, inbox
+from helpdesk.tickets import bp, inbox, sending
 from helpdesk.tickets import services as tickets
 from helpdesk.tickets.forms import BulkForm, CannedReplyForm, NewTicketForm, NoteForm, PropertiesForm, ReplyForm
 from helpdesk.tickets.models import Attachment, CannedReply, Channel, Message, Priority, Status, Ticket
@@ -151,7 +151,7 @@ def _ticket_page(ticket, reply_form=None, note_form=None, status=200):
     properties = PropertiesForm(status=ticket.status, priority=ticket.priority,
                                 assignee=str(ticket.assignee_id or ""), tags=", ".join(context["tags"]))
     properties.assignee.choices = _agent_choices()
-    reply_form = reply_form or ReplyForm()
+    reply_form = reply_form or _composer_form(context)
     canned_id = request.args.get("canned", type=int)
     if canned_id and not reply_form.body.data:
         canned = CannedReply.of(g.workspace).where(CannedReply.id == canned_id).first()
@@ -159,6 +159,15 @@ def _ticket_page(ticket, reply_form=None, note_form=None, status=200):
             reply_form.body.data = tickets.fill_placeholders(canned.body, ticket, ticket.customer, current_user)
     return render_template("tickets/ticket.html", reply_form=reply_form, note_form=note_form or NoteForm(),
                            properties=properties, **context), status
+
+
+def _composer_form(context):
+    """The reply box as the agent left it (their draft), else with the Cc and Bcc of the last reply."""
+    mine = context["my_draft"]
+    if mine:
+        return ReplyForm(body=mine.body, cc=mine.cc, bcc=mine.bcc)
+    last = next((m for m in reversed(context["messages"]) if m.kind == Message.REPLY), None)
+    return ReplyForm(cc=last.cc if last else "", bcc=last.bcc if last else "")
 
 
 @bp.route("/<int:number>")
@@ -176,12 +185,21 @@ def reply(number):
     if not form.validate_on_submit():
         return _ticket_page(ticket, reply_form=form, status=422)
     try:
-        tickets.reply(ticket, current_user._get_current_object(), form.body.data, now=utcnow(),
-                      attachments=uploads(form.files), status_after=form.status_after.data or None)
+        message = sending.send_reply(ticket, current_user._get_current_object(), form.body.data, now=utcnow(),
+                                     cc=form.cc.data, bcc=form.bcc.data, hold_seconds=g.workspace.undo_send_seconds,
+                                     attachments=uploads(form.files),
+                                     status_after=form.status_after.data or None)
+    except sending.AddressError as error:
+        (form.bcc if str(error).startswith("Bcc") else form.cc).errors.append(str(error))
+        return _ticket_page(ticket, reply_form=form, status=422)
     except tickets.ReplyRefused:
         return _ticket_page(ticket, reply_form=form, status=422)  # the composer says why, and what to do
-    flash(_("Reply sent to %(email)s.", email=ticket.customer.email), "success")
-    return redirect(url_for("workspace.tickets.ticket_view", number=number))
+    if g.workspace.undo_send_seconds and message.delivery_status == Message.QUEUED:
+        flash(_("Sending to %(email)s in %(seconds)d seconds.", email=ticket.customer.email,
+                seconds=g.workspace.undo_send_seconds), "success")
+    else:
+        flash(_("Reply sent to %(email)s.", email=ticket.customer.email), "success")
+    return redirect(url_for("workspace.tickets.ticket_view", number=number) + "#conversation-end")
 
 
 @bp.route("/<int:number>/note", methods=["POST"])
@@ -263,9 +281,13 @@ def edit_canned(canned_id=None):
         canned = CannedReply.of(g.workspace).where(CannedReply.id == canned_id).first() or abort(404)
     form = CannedReplyForm(obj=canned)
     if form.validate_on_submit():
-        tickets.save_canned_reply(g.workspace, form.title.data, form.body.data, canned=canned)
-        flash(_("Canned reply saved."), "success")
-        return redirect(url_for("workspace.tickets.canned_replies"))
+        try:
+            tickets.save_canned_reply(g.workspace, form.title.data, form.body.data, canned=canned)
+        except tickets.TicketError as error:  # an unknown {{placeholder}}, named with the known ones
+            form.body.errors.append(str(error))
+        else:
+            flash(_("Canned reply saved."), "success")
+            return redirect(url_for("workspace.tickets.canned_replies"))
     if canned_id is None:  # the create form sits on the list page
         items = list(CannedReply.of(g.workspace).order_by(CannedReply.title))
         return render_template("tickets/canned.html", items=items, form=form), 422

@@ -1,5 +1,5 @@
 """Workspaces, their members and invitations; `TenantModel` for every tenant table."""
-from peewee import BooleanField, CharField, DateTimeField, ForeignKeyField, TextField
+from peewee import BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField, TextField
 
 from helpdesk.accounts.models import User
 from helpdesk.models import BaseModel
@@ -37,6 +37,7 @@ class Workspace(BaseModel):
     business_address = TextField(default="")
     business_country = CharField(max_length=2, default="")
     business_vat_id = CharField(max_length=32, default="")
+    undo_send_seconds = IntegerField(default=10)  # a reply waits this long for an Undo before it goes out; 0: at once
 
 
 class TenantModel(BaseModel):

@@ -15,8 +15,10 @@ from helpdesk.knowledge.models import Article
 from helpdesk.mail import ingest
 from helpdesk.mail.jobs import fetch_due_mailboxes
 from helpdesk.mail.models import BlockedSender, Mailbox, OutboundEmail
+from helpdesk.mail.signatures import save_signature
 from helpdesk.models import all_models
 from helpdesk.tickets import services as tickets
+from helpdesk.tickets.drafts import save_draft
 from helpdesk.tickets.models import Attachment
 from helpdesk.tickets.search import count_workspace_documents
 from helpdesk.customers.models import Customer, CustomerEmail, Organization
@@ -50,9 +52,12 @@ def fill_workspace(name, plan):
     tickets.set_tags(ticket, agent, ["hardware"], now=START)
     tickets.save_canned_reply(workspace, "Thanks", "Thank you.")
     tickets.record_presence(ticket, agent, replying=False, now=START)
+    tickets.add_note(ticket, owner, f"@{agent.name} can you look?", now=START)  # a mention: a Notification
+    save_draft(ticket, agent.id, body="Half-written answer", now=START)
     mailbox = Mailbox.create(workspace=workspace, address=f"support@{name.lower()}.example", imap_host="imap.example",
                              smtp_host="smtp.example")
     BlockedSender.create(workspace=workspace, pattern="spam@example.com")
+    save_signature(workspace, f"The {name} team", mailbox=mailbox.id)
     ingest.store_inbound(workspace.id, mailbox.id, 1, 1, bytes(customer_mail(subject=f"{name} mail")), now=START)
     OutboundEmail.create(workspace=workspace, message=note, mailbox=mailbox)
     subscribe(workspace, plan, seats=2)

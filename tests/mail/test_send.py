@@ -53,7 +53,7 @@ def test_r24_reply_goes_out_through_the_mailbox_with_threading_headers_and_lands
     assert email["References"] == "<first@client.example>"
     assert email["Message-ID"] == message.email_message_id
     assert email["From"].addresses[0].addr_spec == imap_account.email
-    assert "Try turning it off and on." in email.get_content()
+    assert "Try turning it off and on." in email.get_body(("plain",)).get_content()
     assert smtp_server.logins == [(imap_account.email, imap_account.password)]
     sent = dovecot.folder_messages(*imap_account, folder="Sent")
     assert len(sent) == 1 and message.email_message_id.encode() in sent[0]

@@ -128,6 +128,7 @@ def test_ticket_page_shows_conversation_sidebar_and_history(client, desk):
 def test_reply_is_emailed_to_the_customer_with_threading(app, client, desk, connect_mailbox, smtp_server):
     workspace, owner, first, _ = desk
     mailbox = connect_mailbox(workspace)
+    Workspace.update(undo_send_seconds=0).where(Workspace.id == workspace.id).execute()  # sent at once
     response = post(client, url(workspace, f"{first.number}/reply"),
                     {"body": "Try turning it off and on.", "status_after": "pending"})
     assert response.status_code == 302
