@@ -15,6 +15,7 @@ import helpdesk.customers.views  # noqa: F401
 import helpdesk.knowledge.views  # noqa: F401
 import helpdesk.mail.views  # noqa: F401
 import helpdesk.notifications.views  # noqa: F401
+import helpdesk.operator.owner_views  # noqa: F401
 import helpdesk.tickets.compose_views  # noqa: F401
 import helpdesk.tickets.merge_views  # noqa: F401
 import helpdesk.tickets.views  # noqa: F401
@@ -22,9 +23,11 @@ import helpdesk.workspaces.settings_views  # noqa: F401
 import helpdesk.workspaces.views  # noqa: F401
 from helpdesk import billing, customers, knowledge, mail, notifications, tickets
 from helpdesk.helpcenter import settings_views as helpcenter_settings
+from helpdesk.operator import owner_bp as support_access
 from helpdesk.workspaces.scope import workspace_bp
 
 for domain in (tickets, customers, mail, billing, knowledge, helpcenter_settings, notifications):
     workspace_bp.register_blueprint(domain.bp)
+workspace_bp.register_blueprint(support_access)
 
 __all__ = ["workspace_bp"]

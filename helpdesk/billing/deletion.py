@@ -60,14 +60,18 @@ def restore_workspace(workspace, *, now, actor=None):
         raise WorkspaceError(f"{workspace.slug} is {workspace.status}, not cancelled.")
     if now >= purge_date(workspace):
         raise WorkspaceError(f"{workspace.slug} was cancelled more than 14 days ago and cannot be restored.")
-    if workspace.free_plan or (workspace.paid_until and workspace.paid_until > now):
-        status, since = Workspace.ACTIVE, now
-    elif workspace.paid_until is None and workspace.trial_ends_at and workspace.trial_ends_at > now:
-        status, since = Workspace.TRIAL, now
-    else:  # read-only again, counted from the end of its period as if never cancelled
-        status, since = Workspace.LAPSED, lapse_date(workspace)
+    status, since = state_by_dates(workspace, now=now)
     change_status(workspace, status, now=now, actor=actor, since=since, reason="restored")
     return status
+
+
+def state_by_dates(workspace, *, now):
+    """(state, since) that a workspace taken out of cancellation or suspension gets from its dates."""
+    if workspace.free_plan or (workspace.paid_until and workspace.paid_until > now):
+        return Workspace.ACTIVE, now
+    if workspace.paid_until is None and workspace.trial_ends_at and workspace.trial_ends_at > now:
+        return Workspace.TRIAL, now
+    return Workspace.LAPSED, lapse_date(workspace)  # read-only again, counted from the end of its period
 
 
 def start_deletion(workspace, *, reason, now, actor=None):

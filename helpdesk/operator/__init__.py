@@ -8,3 +8,6 @@ module listed in `helpdesk/operator/pages.py`; it needs no guard of its own.
 from flask import Blueprint
 
 bp = Blueprint("operator", __name__, url_prefix="/operator")
+# The owner's side of support access and the workspace's audit log, under /w/<slug>/settings/
+# (nested in workspace_pages.py).
+owner_bp = Blueprint("support_access", __name__, url_prefix="/settings")

@@ -1,5 +1,5 @@
 """The console's home and the operator's own log."""
-from flask import g, render_template, request
+from flask import g, redirect, render_template, request, url_for
 
 from helpdesk.operator import bp
 from helpdesk.operator.log import PAGE, operator_log
@@ -7,8 +7,8 @@ from helpdesk.operator.log import PAGE, operator_log
 
 @bp.route("/")
 def index():
-    """The console's home (the dashboard's place)."""
-    return render_template("operator/index.html")
+    """The console's home is the dashboard."""
+    return redirect(url_for("operator.dashboard"))
 
 
 @bp.route("/log")

@@ -1,11 +1,47 @@
 """Console forms: the second factor, and the operator's actions on workspaces, invoices and plans."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import StringField
-from wtforms.validators import DataRequired, Length
+from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 
 class CodeForm(FlaskForm):
     """A 6-digit code from the authenticator app (or, when passing, a recovery code)."""
 
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40)])
+
+
+class SearchForm(FlaskForm):
+    """The workspace list's search and filters (GET: no CSRF)."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Name or address"), validators=[Optional(), Length(max=120)])
+    state = SelectField(_l("State"), validators=[Optional()])
+    plan = SelectField(_l("Plan"), validators=[Optional()])
+
+
+class ExtendTrialForm(FlaskForm):
+    days = IntegerField(_l("Days to add"), default=14, validators=[InputRequired(), NumberRange(min=1, max=90)])
+
+
+class RefundForm(FlaskForm):
+    amount = IntegerField(_l("Amount in cents (empty: the refund policy)"), validators=[Optional(), NumberRange(min=1)])
+    confirm = BooleanField(_l("Yes, refund this invoice"), validators=[DataRequired(_l("Tick the box to confirm."))])
+
+
+class ReasonForm(FlaskForm):
+    """Suspend: the reason is emailed to the owner."""
+
+    reason = TextAreaField(_l("Reason (emailed to the owner)"), validators=[DataRequired(), Length(max=2000)])
+
+
+class TerminateForm(ReasonForm):
+    slug = StringField(_l("Type the workspace's address to confirm"), validators=[DataRequired(), Length(max=63)])
+
+
+class SupportAccessForm(FlaskForm):
+    days = RadioField(_l("Allow support access for"), coerce=int, default=1,
+                      choices=[SelectChoice(1, _l("1 day")), SelectChoice(7, _l("7 days"))], validators=[InputRequired()])

@@ -2,14 +2,15 @@
 operator's own log of actions.
 
 An operator is a `User` with `is_operator` set (its own sign-in, sessions and password reset);
-these tables add what only operators have. None of them is a tenant table: the operator's log
-outlives the workspaces it names.
+these tables add what only operators have. None of them but `SupportAccess` is a tenant
+table: the operator's log outlives the workspaces it names.
 """
 from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField, TextField
 
 from helpdesk.accounts.models import User, UserSession
 from helpdesk.core.crypto import register_encrypted
 from helpdesk.models import BaseModel
+from helpdesk.workspaces.models import TenantModel
 
 
 class OperatorFactor(BaseModel):
@@ -51,6 +52,14 @@ class OperatorLogEntry(BaseModel):
         indexes = ((("operator", "id"), False),)
 
 
+class SupportAccess(TenantModel):
+    """R35: the owner lets the operator open the workspace, read-only, until `expires_at` (or `ended_at`)."""
+
+    granted_by_id = IntegerField()  # the owner's user id (a plain id: the row outlives a change of owner)
+    expires_at = DateTimeField()
+    ended_at = DateTimeField(null=True)  # the owner ended it early
+
+
 register_encrypted(OperatorFactor, "secret")
 
-MODELS = [OperatorFactor, RecoveryCode, OperatorSignIn, OperatorLogEntry]
+MODELS = [OperatorFactor, RecoveryCode, OperatorSignIn, OperatorLogEntry, SupportAccess]

@@ -16,7 +16,7 @@ class Workspace(BaseModel):
     TRANSITIONS = {
         TRIAL: {ACTIVE, LAPSED, CANCELLED, SUSPENDED, DELETED},
         ACTIVE: {LAPSED, CANCELLED, SUSPENDED, DELETED},
-        LAPSED: {ACTIVE, CANCELLED, SUSPENDED, DELETED},
+        LAPSED: {TRIAL, ACTIVE, CANCELLED, SUSPENDED, DELETED},  # trial: the operator extends an ended trial
         CANCELLED: {TRIAL, ACTIVE, LAPSED, DELETED},  # restored within 14 days (R20), else purged
         SUSPENDED: {TRIAL, ACTIVE, LAPSED, DELETED},
         DELETED: set(),

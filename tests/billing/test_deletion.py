@@ -17,6 +17,7 @@ from helpdesk.mail.jobs import fetch_due_mailboxes
 from helpdesk.mail.models import BlockedSender, Mailbox, OutboundEmail
 from helpdesk.mail.signatures import save_signature
 from helpdesk.models import all_models
+from helpdesk.operator.models import SupportAccess
 from helpdesk.tickets import services as tickets
 from helpdesk.tickets.drafts import save_draft
 from helpdesk.tickets.models import Attachment
@@ -71,6 +72,7 @@ def fill_workspace(name, plan):
     EndUserToken.create(workspace=workspace, email=end_user.email, token_hash=f"{name}-token", expires_at=START)
     EndUserSession.create(workspace=workspace, end_user=end_user, key_hash=f"{name}-key", expires_at=START)
     fill_suggestions(workspace, end_user, ticket, agent, START)
+    SupportAccess.create(workspace=workspace, granted_by_id=owner.id, expires_at=START)
     keys = [a.storage_key for a in Attachment.of(workspace)] + [ingest.InboundEmail.of(workspace).get().raw_key]
     return workspace, owner, invoice, keys
 

@@ -70,7 +70,7 @@ def test_setup_shows_a_qr_code_as_an_image_and_confirms_with_a_code(app):
     assert OperatorFactor.get(OperatorFactor.user == operator).confirmed_at is None
     done = post(client, "/operator/second-factor/setup", {"code": code_at(app, operator)})
     assert done.status_code == 200 and done.get_data(as_text=True).count("<li><code>") == 10
-    assert client.get("/operator/").status_code == 200
+    assert client.get("/operator/log").status_code == 200
     # A confirmed factor is not shown again.
     assert client.get("/operator/second-factor/setup").status_code == 302
 
@@ -94,7 +94,7 @@ def test_a_copied_cookie_stops_working_after_sign_out(app):
     client, operator = console_client(app)
     thief = app.test_client()
     thief.set_cookie("session", client.get_cookie("session").value)
-    assert thief.get("/operator/").status_code == 200
+    assert thief.get("/operator/log").status_code == 200
     post(client, "/signout")
     response = thief.get("/operator/")
     assert response.status_code == 302 and "/signin" in response.location
@@ -108,7 +108,7 @@ def test_recovery_codes_open_the_console_once_each(app):
     sign_in(client, operator)
     used = post(client, "/operator/second-factor", {"code": codes[0].upper()})
     assert used.status_code == 302
-    assert "9 left" in client.get("/operator/").get_data(as_text=True)
+    assert "9 left" in client.get("/operator/log").get_data(as_text=True)
     post(client, "/signout")
     sign_in(client, operator)
     again = post(client, "/operator/second-factor", {"code": codes[0]})
