@@ -13,6 +13,7 @@ import helpdesk.billing.views  # noqa: F401
 import helpdesk.customers.organization_views  # noqa: F401
 import helpdesk.customers.views  # noqa: F401
 import helpdesk.knowledge.views  # noqa: F401
+import helpdesk.mail.signature_views  # noqa: F401
 import helpdesk.mail.views  # noqa: F401
 import helpdesk.notifications.views  # noqa: F401
 import helpdesk.operator.owner_views  # noqa: F401

@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from helpdesk.core.clock import utcnow
 from helpdesk.core.render import render
+from helpdesk.mail.signatures import save_signature, signature_of
 from helpdesk.notifications import bp, services
 from helpdesk.notifications.forms import PreferenceForm
 
@@ -50,13 +51,14 @@ def members():
 
 @bp.route("/preferences", methods=["GET", "POST"])
 def preferences():
-    """Which notifications also come by email (per person, for every workspace)."""
+    """Which notifications also come by email (per person), and the person's signature in this workspace."""
     saved = services.preference_of(current_user.id)
-    form = PreferenceForm(obj=saved)
+    form = PreferenceForm(obj=saved, signature=signature_of(g.workspace, user=current_user.id))
     if form.validate_on_submit():
         services.save_preference(current_user.id, email_mentions=form.email_mentions.data,
                                  email_assignments=form.email_assignments.data,
                                  email_customer_replies=form.email_customer_replies.data, now=utcnow())
-        flash(_("Notification preferences saved."), "success")
+        save_signature(g.workspace, form.signature.data, user=current_user.id)
+        flash(_("Preferences saved."), "success")
         return redirect(url_for("workspace.notifications.preferences"))
     return render_template("notifications/preferences.html", form=form), 422 if form.errors else 200

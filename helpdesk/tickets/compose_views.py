@@ -1,4 +1,4 @@
-"""The reply box's helpers: its draft saved as the agent types, undo send, the `/` canned-reply menu."""
+"""The reply box's helpers: its draft saved as the agent types, undo send, the `/` canned-reply menu, forward."""
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -7,7 +7,8 @@ from helpdesk.core.clock import utcnow
 from helpdesk.tickets import bp, sending
 from helpdesk.tickets.drafts import DraftTooLong, discard_draft, save_draft
 from helpdesk.tickets.models import CannedReply
-from helpdesk.tickets.services import fill_placeholders
+from helpdesk.tickets.forwarding import forward_ticket
+from helpdesk.tickets.services import TicketError, fill_placeholders
 from helpdesk.tickets.views import get_ticket
 
 CANNED_MENU_SIZE = 8
@@ -60,3 +61,17 @@ def canned_menu(number):
             if len(items) == CANNED_MENU_SIZE:
                 break
     return render_template("tickets/_canned_menu.html", items=items, query=request.args.get("q", ""))
+
+
+@bp.route("/<int:number>/forward", methods=["POST"])
+def forward(number):
+    """Send the ticket's conversation to any address (a colleague elsewhere, a supplier)."""
+    ticket = get_ticket(number)
+    try:
+        address = forward_ticket(g.workspace, ticket, current_user._get_current_object(), request.form.get("to", ""),
+                                 request.form.get("note", ""), now=utcnow())
+    except TicketError as error:
+        flash(str(error), "error")
+    else:
+        flash(_("Ticket forwarded to %(address)s.", address=address), "success")
+    return redirect(url_for("workspace.tickets.ticket_view", number=number))

@@ -3,6 +3,7 @@ import pytest
 
 from helpdesk.core.clock import utcnow
 from helpdesk.helpcenter.accounts import reply_from_portal
+from helpdesk.mail.signatures import signature_of
 from helpdesk.notifications import services
 from helpdesk.notifications.models import Kind, Notification
 from helpdesk.tickets import services as tickets
@@ -68,7 +69,7 @@ def test_email_preferences_are_respected_and_the_menu_still_shows_them(app, clie
     sign_in(colleague, ann)
     page = colleague.get(url(workspace, "preferences"))
     assert page.status_code == 200 and "Email me when a customer replies" in page.get_data(as_text=True)
-    post(colleague, url(workspace, "preferences"), {"email_mentions": "y"})  # assignments and replies off
+    post(colleague, url(workspace, "preferences"), {"email_mentions": "y", "signature": "Ann, Acme support"})  # assignments and replies off
     with app.app_context():
         tickets.assign(ticket, owner, ann.id, now=utcnow())
     with app.app_context():
@@ -78,6 +79,8 @@ def test_email_preferences_are_respected_and_the_menu_still_shows_them(app, clie
     subjects = [m["Subject"] for m in sent_mail(app, to=ann.email)]
     assert len(subjects) == 1 and "mentioned you" in subjects[0]
     assert services.unread_count(workspace, ann.id) == 3
+    assert signature_of(workspace, user=ann.id) == "Ann, Acme support"
+    assert "Ann, Acme support</textarea>" in colleague.get(url(workspace, "preferences")).get_data(as_text=True)
 
 
 def test_the_menu_lists_unread_and_marking_read_clears_the_count(app, team):

@@ -7,12 +7,13 @@ import pytest
 from helpdesk.core.clock import utcnow
 from helpdesk.mail.models import OutboundEmail, OutboundStatus
 from helpdesk.mail.send import SEND_LEASE, _claim, deliver_reply, send_due_replies
-from helpdesk.mail.signatures import save_signature
+from helpdesk.mail.signatures import save_signature, signatures_for
 from helpdesk.tickets import sending
+from helpdesk.tickets import services as tickets
 from helpdesk.tickets.drafts import Draft, save_draft
 from helpdesk.tickets.models import Message, Ticket
 from helpdesk.workspaces.models import Workspace
-from tests.conftest import drain_jobs, post, sign_in
+from tests.conftest import drain_jobs, post, sent_mail, sign_in
 from tests.factories import add_member, make_customer, make_ticket, make_workspace
 
 
@@ -166,3 +167,40 @@ def test_nobody_undoes_another_persons_or_workspaces_reply(app, client, desk):
     sign_in(stranger, other.membership_set.get().user)
     assert post(stranger, url(other, f"{theirs.number}/replies/{message.id}/undo")).status_code == 404
     assert Message.get_by_id(message.id).delivery_status == Message.QUEUED
+
+
+def test_admins_set_the_undo_delay_and_mailbox_signatures_agents_cannot(app, client, desk):
+    workspace, owner, ticket, mailbox = desk
+    page = client.get(f"/w/{workspace.slug}/mailboxes/replies").get_data(as_text=True)
+    assert "Undo send: seconds a reply waits" in page and f"Signature of {mailbox.address}" in page
+    response = post(client, f"/w/{workspace.slug}/mailboxes/replies",
+                    {"undo_send_seconds": "99", f"signature-{mailbox.id}": "Acme Support"})
+    assert response.status_code == 422 and "from 0 to 60" in response.get_data(as_text=True)
+    post(client, f"/w/{workspace.slug}/mailboxes/replies",
+         {"undo_send_seconds": "0", f"signature-{mailbox.id}": "Acme Support"})
+    assert Workspace.get_by_id(workspace.id).undo_send_seconds == 0
+    assert signatures_for(workspace.id, owner.id, mailbox.id) == ["Acme Support"]
+    agent = app.test_client()
+    sign_in(agent, add_member(workspace).user)
+    assert agent.get(f"/w/{workspace.slug}/mailboxes/replies").status_code in (403, 404)
+
+
+def test_forwarding_sends_the_conversation_without_notes_and_records_it(app, client, desk):
+    workspace, owner, ticket, _ = desk
+    with app.app_context():
+        tickets.add_note(ticket, owner, "Internal: VIP customer", now=utcnow())
+    response = post(client, url(workspace, f"{ticket.number}/forward"),
+                    {"to": "supplier@parts.example", "note": "Can you help with this jam?"})
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Ticket forwarded to supplier@parts.example." in page
+    assert f"{owner.name} forwarded this ticket to supplier@parts.example" in page
+    (mail,) = sent_mail(app, to="supplier@parts.example")
+    text = mail.get_body(("plain",)).get_content()
+    assert "Can you help with this jam?" in text and "Hello, I need help." in text and "VIP" not in text
+    assert mail["Reply-To"] == owner.email
+    response = post(client, url(workspace, f"{ticket.number}/forward"), {"to": "not an address"})
+    assert "is not an email address" in client.get(response.headers["Location"]).get_data(as_text=True)
+    other = make_workspace(name="Globex")
+    stranger = app.test_client()
+    sign_in(stranger, other.membership_set.get().user)
+    assert post(stranger, url(workspace, f"{ticket.number}/forward"), {"to": "x@y.org"}).status_code == 404
