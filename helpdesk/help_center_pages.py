@@ -10,6 +10,7 @@ import helpdesk.helpcenter.account_views  # noqa: F401  (each views module regis
 import helpdesk.helpcenter.contact_views  # noqa: F401
 import helpdesk.helpcenter.views  # noqa: F401
 import helpdesk.knowledge.public  # noqa: F401
+import helpdesk.suggestions.unsubscribe_views  # noqa: F401
 from helpdesk import knowledge
 from helpdesk.helpcenter.scope import helpcenter_bp
 

@@ -36,6 +36,7 @@ PERIODIC_JOBS = [
     ("helpdesk.core.storage.sweep.sweep_orphan_files", 24 * 3600),  # files a rolled-back transaction left
     ("helpdesk.operator.snapshots.snapshot_daily", 3600),  # the dashboard's figures, one row per day
     ("helpdesk.operator.announcements.send_waiting_announcements", 3600),  # held back by one-a-day
+    ("helpdesk.suggestions.notify.send_due_notices", 60),  # suggestion mail held back by the hourly limit
 ]
 
 

@@ -25,9 +25,10 @@ import helpdesk.workspaces.views  # noqa: F401
 from helpdesk import billing, customers, knowledge, mail, notifications, tickets
 from helpdesk.helpcenter import settings_views as helpcenter_settings
 from helpdesk.operator import owner_bp as support_access
+from helpdesk.suggestions import agent_views as suggestions_agents
 from helpdesk.workspaces.scope import workspace_bp
 
-for domain in (tickets, customers, mail, billing, knowledge, helpcenter_settings, notifications):
+for domain in (tickets, customers, mail, billing, knowledge, helpcenter_settings, notifications, suggestions_agents):
     workspace_bp.register_blueprint(domain.bp)
 workspace_bp.register_blueprint(support_access)
 

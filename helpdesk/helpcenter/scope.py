@@ -31,8 +31,8 @@ from helpdesk.workspaces.settings import moved_path, redirect_target
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 OFFLINE = (Workspace.CANCELLED, Workspace.SUSPENDED, Workspace.DELETED)
-# Posts a read-only help center still takes: signing out changes nothing of the workspace.
-ALLOWED_WHEN_READ_ONLY = {"helpcenter.sign_out", "helpcenter.sign_out_everywhere"}
+# Posts a read-only help center still takes: signing out and unsubscribing change nothing of the workspace.
+ALLOWED_WHEN_READ_ONLY = {"helpcenter.sign_out", "helpcenter.sign_out_everywhere", "helpcenter.suggestion_unsubscribe"}
 
 helpcenter_bp = Blueprint("helpcenter", __name__, url_prefix="/h/<help_slug>")
 

@@ -159,9 +159,12 @@ class SuggestionSubscription(TenantModel):
     unsubscribed_at = DateTimeField(null=True)
     last_emailed_at = DateTimeField(null=True)  # at most one email per person per suggestion per hour
     shipped_emailed_at = DateTimeField(null=True)  # the one "done" email, claimed by compare-and-set
+    # News waiting for the hourly limit (comma-separated `notify.REASONS`, "" when none) and when it is due.
+    pending_reasons = CharField(max_length=100, default="")
+    due_at = DateTimeField(null=True)
 
     class Meta:
-        indexes = ((("suggestion", "email"), True),)
+        indexes = ((("suggestion", "email"), True), (("pending_reasons", "due_at"), False))
 
 
 class SuggestionOptOut(TenantModel):

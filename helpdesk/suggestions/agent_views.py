@@ -1,0 +1,110 @@
+"""The agents' suggestions under /w/<slug>/suggestions/: the list, a suggestion's moderation, a ticket's links."""
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from helpdesk.core.clock import utcnow
+from helpdesk.suggestions import moderation, tickets_link
+from helpdesk.suggestions.agent_forms import LinkTicketForm, MergeForm, StatusForm, SuggestionFromTicketForm
+from helpdesk.suggestions.models import SuggestionStatus
+from helpdesk.tickets.models import Ticket
+
+bp = Blueprint("suggestions", __name__, url_prefix="/suggestions")
+
+
+def _suggestion(suggestion_id):
+    try:
+        return moderation.get_suggestion(g.workspace, suggestion_id)
+    except LookupError:
+        abort(404)
+
+
+def _ticket(number):
+    return Ticket.of(g.workspace).where(Ticket.number == number).first() or abort(404)
+
+
+@bp.get("/")
+def index():
+    status = request.args.get("status", "")
+    if status and status not in SuggestionStatus.ALL:
+        abort(404)
+    rows, next_after = moderation.agent_list(g.workspace, status=status, after=request.args.get("after", type=int))
+    return render_template("suggestions/agents/index.html", suggestions=rows, next_after=next_after, status=status,
+                           labels=SuggestionStatus.LABELS)
+
+
+@bp.route("/<int:suggestion_id>", methods=["GET", "POST"])
+def show(suggestion_id):
+    """The suggestion with its linked tickets; POST changes the status and the official reply."""
+    suggestion = _suggestion(suggestion_id)
+    form = StatusForm(obj=suggestion)
+    if form.validate_on_submit():
+        try:
+            changed = moderation.change_status(g.workspace, current_user._get_current_object(), suggestion,
+                                               form.status.data, form.official_reply.data, now=utcnow())
+        except moderation.ModerationError as error:
+            form.status.errors.append(str(error))
+        else:
+            flash(_("Saved; followers are emailed.") if changed else _("Nothing changed."), "success")
+            return redirect(url_for("workspace.suggestions.show", suggestion_id=suggestion.id))
+    return _show(suggestion, form=form)
+
+
+def _show(suggestion, form=None, merge_form=None):
+    form = form or StatusForm(obj=suggestion)
+    merge_form = merge_form or MergeForm()
+    status = 422 if form.errors or merge_form.errors else 200
+    return render_template("suggestions/agents/show.html", suggestion=suggestion, form=form, merge_form=merge_form,
+                           tickets=tickets_link.linked_tickets(suggestion),
+                           labels=SuggestionStatus.LABELS), status
+
+
+@bp.post("/<int:suggestion_id>/merge")
+def merge(suggestion_id):
+    """Fold this suggestion (a duplicate) into the one whose number is given."""
+    duplicate, form = _suggestion(suggestion_id), MergeForm()
+    if form.validate_on_submit():
+        target = _suggestion(form.target_id.data)
+        try:
+            moderation.merge(g.workspace, current_user._get_current_object(), duplicate, target, now=utcnow())
+        except moderation.ModerationError as error:
+            form.target_id.errors.append(str(error))
+        else:
+            flash(_("Merged into “%(title)s”: votes, comments and tickets moved.", title=target.title), "success")
+            return redirect(url_for("workspace.suggestions.show", suggestion_id=target.id))
+    return _show(duplicate, merge_form=form)
+
+
+@bp.get("/tickets/<int:number>")
+def ticket_panel(number):
+    """The ticket page's suggestions (loaded by htmx, or a page of its own without script)."""
+    ticket = _ticket(number)
+    query = request.args.get("q", "")
+    template = "suggestions/agents/_ticket_panel.html" if request.headers.get("HX-Request") else \
+        "suggestions/agents/ticket.html"
+    return render_template(template, ticket=ticket, query=query, found=tickets_link.search(g.workspace, query),
+                           linked=tickets_link.suggestions_of_ticket(ticket), link_form=LinkTicketForm(),
+                           new_form=SuggestionFromTicketForm(title=ticket.subject))
+
+
+@bp.post("/tickets/<int:number>/link")
+def link_ticket(number):
+    ticket, form = _ticket(number), LinkTicketForm()
+    if not form.validate_on_submit():
+        abort(400)
+    suggestion = _suggestion(form.suggestion_id.data)
+    tickets_link.link_ticket(g.workspace, current_user._get_current_object(), ticket, suggestion, now=utcnow())
+    flash(_("Ticket linked to “%(title)s”; the customer was added as a voter.", title=suggestion.title), "success")
+    return redirect(url_for("workspace.tickets.ticket_view", number=number))
+
+
+@bp.post("/tickets/<int:number>/new")
+def create_from_ticket(number):
+    ticket, form = _ticket(number), SuggestionFromTicketForm()
+    if not form.validate_on_submit():
+        flash(" ".join(form.title.errors) or _("Those values were not accepted."), "error")
+        return redirect(url_for("workspace.suggestions.ticket_panel", number=number))
+    suggestion = tickets_link.create_from_ticket(g.workspace, current_user._get_current_object(), ticket,
+                                                 form.title.data, now=utcnow())
+    flash(_("Suggestion “%(title)s” made from this ticket and linked.", title=suggestion.title), "success")
+    return redirect(url_for("workspace.tickets.ticket_view", number=number))
