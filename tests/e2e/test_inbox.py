@@ -4,6 +4,7 @@ import re
 from playwright.sync_api import expect
 
 from helpdesk.tickets.models import Message, Status, Ticket
+from helpdesk.workspaces.models import Workspace
 from tests.browser import sign_in
 from tests.conftest import drain_jobs
 from tests.factories import DEFAULT_PASSWORD, add_member, make_customer, make_ticket, make_workspace
@@ -12,6 +13,7 @@ from tests.factories import DEFAULT_PASSWORD, add_member, make_customer, make_ti
 def test_agent_replies_notes_assigns_closes_and_searches(app, new_page, shots, connect_mailbox, smtp_server):
     workspace = make_workspace(name="Acme")
     connect_mailbox(workspace)
+    Workspace.update(undo_send_seconds=0).where(Workspace.id == workspace.id).execute()  # no undo delay here
     owner = workspace.membership_set.get().user
     agent = add_member(workspace).user
     customer = make_customer(workspace, email="carla@client.example", name="Carla Client")

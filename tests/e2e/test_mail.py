@@ -5,6 +5,7 @@ from playwright.sync_api import expect
 
 from helpdesk.mail import jobs
 from helpdesk.mail.models import Mailbox
+from helpdesk.workspaces.models import Workspace
 from tests.conftest import drain_jobs
 from tests.browser import sign_in
 from tests.factories import customer_mail, make_workspace
@@ -12,6 +13,7 @@ from tests.factories import customer_mail, make_workspace
 
 def test_owner_connects_a_mailbox_and_answers_mail(app, new_page, shots, dovecot, imap_account, smtp_server):
     workspace = make_workspace(name="Acme")
+    Workspace.update(undo_send_seconds=0).where(Workspace.id == workspace.id).execute()  # no undo delay here
     owner = workspace.membership_set.get().user
     page = new_page()
     sign_in(page, owner)
