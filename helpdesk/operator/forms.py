@@ -1,7 +1,7 @@
 """Console forms: the second factor, and the operator's actions on workspaces, invoices and plans."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
@@ -45,3 +45,19 @@ class TerminateForm(ReasonForm):
 class SupportAccessForm(FlaskForm):
     days = RadioField(_l("Allow support access for"), coerce=int, default=1,
                       choices=[SelectChoice(1, _l("1 day")), SelectChoice(7, _l("7 days"))], validators=[InputRequired()])
+
+
+class PlanForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=80)])
+    price_per_seat = IntegerField(_l("Price per seat per month, in cents, tax excluded"),
+                                  validators=[InputRequired(), NumberRange(min=0)])
+    currency = StringField(_l("Currency"), default="EUR", validators=[DataRequired(), Length(min=3, max=3)])
+
+
+class PriceChangeForm(FlaskForm):
+    price_per_seat = IntegerField(_l("New price per seat, in cents"), validators=[InputRequired(), NumberRange(min=0)])
+    effective_on = DateField(_l("Applies to periods bought from (at least 30 days away)"), validators=[InputRequired()])
+
+
+class RetireForm(FlaskForm):
+    retire_on = DateField(_l("Stop selling on (at least 3 months away)"), validators=[InputRequired()])
