@@ -50,6 +50,12 @@ def test_an_operator_suspends_and_restores_a_workspace(app, new_page, shots):
     assert page.get_by_text("Restored: the workspace is trial.").is_visible()
     page.goto(f"/operator/workspaces/{workspace.id}/terminate")
     _both_widths(page, shots, "operator-terminate")
+    page.goto("/operator/plans/")
+    page.get_by_label("Name", exact=True).fill(f"Team {LONG[:70]}")
+    page.get_by_label("Price per seat per month, in cents, tax excluded").fill("1500")
+    page.get_by_role("button", name="Create the plan").click()
+    assert page.get_by_text("created.").is_visible()
+    _both_widths(page, shots, "operator-plans")
 
     owner_page = new_page()
     owner_page.set_viewport_size(LAPTOP)
