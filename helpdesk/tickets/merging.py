@@ -4,8 +4,8 @@ A merge moves the messages (their attachments follow), events and tags of one ti
 other; the merged ticket is closed, points at the other (`Ticket.merged_into`, its page redirects)
 and keeps no search document (its words are added to the other's). A split moves one customer
 message, with its attachments, into a new ticket of the same customer (both tickets' search
-documents are written again). Both write a `TicketEvent`
-on each ticket and an audit row; mail threading then follows the moved messages.
+documents are written again). Both write a `TicketEvent` on each ticket and an audit row; mail
+threading then follows the moved messages (a merged ticket's [#N] leads to the other).
 """
 from peewee import fn
 
