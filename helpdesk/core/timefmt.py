@@ -10,9 +10,11 @@ from datetime import timezone
 
 import pytz
 from flask import current_app, g, has_request_context
-from flask_babel import format_datetime
+from flask_babel import format_datetime, gettext
 from flask_login import current_user
 from markupsafe import Markup
+
+from helpdesk.core.clock import utcnow
 
 # The zones offered on the account and workspace settings pages (pytz's current, common names).
 TIME_ZONES = tuple(pytz.common_timezones)
@@ -59,7 +61,40 @@ def date_filter(value):
     return _time_element(value, DATE_FORMAT)
 
 
+SHORT_DATE_FORMAT = "d MMM"
+RELATIVE_DAYS = 7  # older times show their day
+
+
+def relative_words(value, now):
+    """How long ago `value` was, in a few characters: "just now", "12 min ago", "3 h ago", "2 d ago"."""
+    seconds = max(0, int((now - value).total_seconds()))
+    if seconds < 60:
+        return gettext("just now")
+    if seconds < 3600:
+        return gettext("%(num)d min ago", num=seconds // 60)
+    if seconds < 86400:
+        return gettext("%(num)d h ago", num=seconds // 3600)
+    return gettext("%(num)d d ago", num=seconds // 86400)
+
+
+def ago_filter(value, now=None):
+    """`<time datetime="..Z" title="2 Dec 2026, 07:13 UTC">3 h ago</time>`: short for lists, exact on hover.
+
+    Older than a week it shows the day ("2 Dec"), in the person's time zone like the title."""
+    if value is None:
+        return ""
+    now = now or utcnow()
+    naive = value.astimezone(timezone.utc).replace(tzinfo=None) if value.tzinfo else value
+    utc = naive.replace(tzinfo=timezone.utc)
+    machine = utc.isoformat().replace("+00:00", "Z")
+    shown = (relative_words(naive, now) if (now - naive).days < RELATIVE_DAYS
+             else format_datetime(utc, SHORT_DATE_FORMAT))
+    return Markup('<time datetime="{}" title="{}">{}</time>').format(
+        machine, format_datetime(utc, DATETIME_FORMAT), shown)
+
+
 def register(app):
-    """Make `|datetime` and `|date` available to every template."""
+    """Make `|datetime`, `|date` and `|ago` available to every template."""
     app.add_template_filter(datetime_filter, "datetime")
     app.add_template_filter(date_filter, "date")
+    app.add_template_filter(ago_filter, "ago")

@@ -305,7 +305,8 @@ def _decide(row, parsed, now):
         return _Outcome(InboundStatus.PROCESSED, decision + forced, ticket=ticket, message_id=message.id,
                         notify=message if notify else None)
     ticket = tickets.open_ticket(workspace_id, customer, parsed.subject, parsed.text, now=now, channel=Channel.EMAIL,
-                                 body_html=html, email_message_id=parsed.message_id, attachments=attachments)
+                                 body_html=html, email_message_id=parsed.message_id, attachments=attachments,
+                                 mailbox_id=row.mailbox_id)
     return _Outcome(InboundStatus.PROCESSED, decision + forced, ticket=ticket, message_id=ticket.first_message.id)
 
 

@@ -1,11 +1,11 @@
-"""Ticket forms: new ticket, reply, note, properties, bulk actions, canned replies."""
+"""Ticket forms: new ticket, reply, note, properties, bulk actions, canned replies, filters, saved views, snooze."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, MultipleFileField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateTimeLocalField, EmailField, MultipleFileField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-from helpdesk.tickets.models import Priority, Status
+from helpdesk.tickets.models import Channel, Priority, Status
 
 
 def _choices(labels):
@@ -63,3 +63,42 @@ class CannedReplyForm(FlaskForm):
 
 class SplitForm(FlaskForm):
     subject = StringField(_l("Subject of the new ticket"), validators=[DataRequired(), Length(max=300)])
+
+
+class FilterForm(FlaskForm):
+    """The inbox's filters (GET, no CSRF): the fields of a saved view. Built with the workspace's choices."""
+
+    class Meta:
+        csrf = False
+
+    status = SelectField(_l("Status"), choices=[], validate_choice=False, id="filter-status")
+    assignee = SelectField(_l("Assignee"), choices=[], validate_choice=False, id="filter-assignee")
+    priority = SelectField(_l("Priority"), choices=[], validate_choice=False, id="filter-priority")
+    tag = StringField(_l("Tag"), id="filter-tag")
+    channel = SelectField(_l("Channel"), choices=[], validate_choice=False, id="filter-channel")
+    mailbox = SelectField(_l("Mailbox"), choices=[], validate_choice=False, id="filter-mailbox")
+    customer = StringField(_l("Customer email"), id="filter-customer")
+
+    def __init__(self, agents, mailboxes, filters):
+        super().__init__(formdata=None, data=filters.as_args())
+        anything = [("", _l("Any"))]
+        self.status.choices = anything + list(Status.LABELS.items())
+        self.assignee.choices = anything + [("me", _l("Me")), ("none", _l("Nobody"))] + [
+            choice for choice in agents if choice[0]]
+        self.priority.choices = anything + list(Priority.LABELS.items())
+        self.channel.choices = anything + list(Channel.LABELS.items())
+        self.mailbox.choices = anything + [(str(m.id), m.address) for m in mailboxes]
+
+
+class SavedViewForm(FlaskForm):
+    name = StringField(_l("View name"), validators=[DataRequired(_l("Give the view a name.")), Length(max=80)])
+    shared = BooleanField(_l("Share with the team"))
+
+
+class SnoozeForm(FlaskForm):
+    """Snooze until a preset or a chosen time (the person's time zone)."""
+
+    preset = SelectField(_l("Snooze until"), choices=[SelectChoice("tomorrow", _l("Tomorrow morning")),
+                                                       SelectChoice("next_week", _l("Next week")),
+                                                       SelectChoice("custom", _l("A time I choose"))])
+    until = DateTimeLocalField(_l("Date and time"), validators=[Optional()], format="%Y-%m-%dT%H:%M")

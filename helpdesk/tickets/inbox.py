@@ -16,6 +16,7 @@ from helpdesk.accounts.models import User
 from helpdesk.customers.models import Customer
 from helpdesk.extensions import db
 from helpdesk.tickets import search
+from helpdesk.tickets.filters import Filters
 from helpdesk.tickets.models import Status, Tag, Ticket, TicketTag
 from helpdesk.tickets.services import tags_of
 
@@ -28,6 +29,7 @@ VIEWS = {
     "pending": "Pending",
     "solved": "Solved",
     "closed": "Closed",
+    "snoozed": "Snoozed",
     "all": "All",
 }
 SORTS = {"newest": "Newest", "oldest": "Oldest", "activity": "Last customer activity"}
@@ -44,13 +46,15 @@ class Page:
 def _view_filter(workspace, user_id, view):
     """The WHERE clause of a named view (None for an unknown view)."""
     in_workspace = Ticket.workspace == workspace
+    awake = in_workspace & Ticket.snoozed_until.is_null()  # a snoozed ticket shows in Snoozed and All only
     return {
-        "unassigned": in_workspace & (Ticket.status == Status.OPEN) & Ticket.assignee.is_null(),
-        "mine": in_workspace & (Ticket.status == Status.OPEN) & (Ticket.assignee == user_id),
-        "open": in_workspace & (Ticket.status == Status.OPEN),
-        "pending": in_workspace & (Ticket.status == Status.PENDING),
+        "unassigned": awake & (Ticket.status == Status.OPEN) & Ticket.assignee.is_null(),
+        "mine": awake & (Ticket.status == Status.OPEN) & (Ticket.assignee == user_id),
+        "open": awake & (Ticket.status == Status.OPEN),
+        "pending": awake & (Ticket.status == Status.PENDING),
         "solved": in_workspace & (Ticket.status == Status.SOLVED),
         "closed": in_workspace & (Ticket.status == Status.CLOSED),
+        "snoozed": in_workspace & Ticket.snoozed_until.is_null(False),  # read on (workspace, snoozed_until)
         "all": in_workspace,  # counted and polled as is; its pages are read status by status (_all_page)
     }.get(view)
 
@@ -102,9 +106,11 @@ def _tag_id(workspace, tag):
     return Tag.select(Tag.id).where(Tag.workspace == workspace, Tag.name == tag)
 
 
-def inbox_page(workspace, user_id, *, view="open", sort="newest", cursor=None, tag=None):
-    """One page of a view (or of a tag's tickets, any status)."""
+def inbox_page(workspace, user_id, *, view="open", sort="newest", cursor=None, tag=None, filters=None):
+    """One page of a view (or of a tag's tickets, any status), narrowed by `filters` (a saved view's)."""
     sort = sort if sort in SORTS else "newest"
+    if filters:
+        return _filtered_page(workspace, user_id, view, filters, sort, cursor)
     if tag and sort != "activity":
         return _tag_page(workspace, tag, sort, cursor)
     if view == "all" and not tag:
@@ -135,15 +141,32 @@ def _tag_page(workspace, tag, sort, cursor):
     return _page(_ordered(query, sort), sort)
 
 
-def _all_page(workspace, sort, cursor):
+def _filtered_page(workspace, user_id, view, filters, sort, cursor):
+    """A view narrowed by filters; without a status of their own (or the view's) read status by status."""
+    condition = _view_filter(workspace, user_id, view)
+    if condition is None:
+        raise LookupError(view)
+    condition &= filters.condition(workspace, user_id)
+    if view == "all":  # a saved view: snoozed tickets wait in Snoozed
+        condition &= Ticket.snoozed_until.is_null()
+        return _all_page(workspace, sort, cursor, condition, (filters.status,) if filters.status else Status.ALL)
+    query = _listing().where(condition)
+    if cursor:
+        query = _after(query, sort, cursor)
+    return _page(_ordered(query, sort).limit(PAGE_SIZE + 1), sort)
+
+
+def _all_page(workspace, sort, cursor, condition=None, statuses=Status.ALL):
     """Every ticket: one keyset page per status, each read along its (workspace, status, ...) index, merged.
 
     No index orders a whole workspace by activity, and one on (workspace, id) alone would cost every
     ticket write; four short index reads (LIMIT subqueries) give the same page.
     """
     per_status = []
-    for status in Status.ALL:
+    for status in statuses:
         part = Ticket.select(Ticket.id).where(Ticket.workspace == workspace, Ticket.status == status)
+        if condition is not None:
+            part = part.where(condition)
         if cursor:
             part = _after(part, sort, cursor)
         part = _ordered(part, sort).limit(PAGE_SIZE + 1)
@@ -164,25 +187,51 @@ def numbered_ticket(workspace, query_text):
     return _listing().where(Ticket.workspace == workspace, Ticket.number == int(match.group(1))).first()
 
 
-def search_page(workspace, query_text, *, cursor=None, numbered=None):
-    """Tickets matching the search box, newest first; the `numbered_ticket` comes first, on the first page."""
+EMAIL_ADDRESS = re.compile(r"\s*([^@\s]+@[^@\s]+\.[^@\s]+)\s*")
+FILTERED_SEARCH_FACTOR = 8  # with filters, ask the search index for more ids: some are filtered out
+
+
+def search_page(workspace, query_text, *, cursor=None, numbered=None, filters=None, user_id=None):
+    """Tickets matching the search box, newest first; the `numbered_ticket` comes first, on the first page.
+
+    An email address finds that customer's tickets exactly (not every address sharing its words).
+    """
     before = int(cursor) if cursor and cursor.isdigit() else None
-    ids = search.search_ticket_ids(workspace.id, query_text, before_id=before, limit=PAGE_SIZE + 2)
-    ids = [i for i in ids if numbered is None or i != numbered.id][:PAGE_SIZE + 1]  # listed once
-    rows = list(_listing().where(Ticket.workspace == workspace, Ticket.id.in_(ids)).order_by(Ticket.id.desc())
+    condition = (Ticket.workspace == workspace)
+    if filters:
+        condition &= filters.condition(workspace, user_id)
+    email = EMAIL_ADDRESS.fullmatch(query_text)
+    if email:
+        customers = Customer.select(Customer.id).where(Customer.workspace == workspace,
+                                                       Customer.email == email.group(1).lower())
+        query = _listing().where(condition, Ticket.customer.in_(customers))
+        rows = list((query.where(Ticket.id < before) if before else query).order_by(Ticket.id.desc())
+                    .limit(PAGE_SIZE + 1))
+        return _page(rows, "newest") if rows else Page([], None, {})
+    limit = (PAGE_SIZE + 2) * (FILTERED_SEARCH_FACTOR if filters else 1)
+    ids = search.search_ticket_ids(workspace.id, query_text, before_id=before, limit=limit)
+    ids = [i for i in ids if numbered is None or i != numbered.id]  # listed once
+    rows = list(_listing().where(condition, Ticket.id.in_(ids)).order_by(Ticket.id.desc()).limit(PAGE_SIZE + 1)
                 ) if ids else []
     if numbered is not None and not cursor:
         rows.insert(0, numbered)
     return _page(rows, "newest") if rows else Page([], None, {})
 
 
-def view_counts(workspace, user_id):
-    """{view: count} for every view, each capped at COUNT_CAP, in one query."""
+def view_counts(workspace, user_id, saved=()):
+    """{view: count} for every view and `saved` view ("saved-<id>"), each capped at COUNT_CAP, in one query.
+
+    A saved view counts its awake tickets (snoozed ones wait in Snoozed)."""
+    conditions = {view: _view_filter(workspace, user_id, view) for view in VIEWS}
+    for saved_view in saved:
+        narrowed = Filters.from_json(saved_view.filters).condition(workspace, user_id)
+        awake = (Ticket.workspace == workspace) & Ticket.snoozed_until.is_null()
+        conditions[f"saved-{int(saved_view.id)}"] = awake if narrowed is None else awake & narrowed
     parts, params = [], []
-    for view in VIEWS:
-        subquery = Ticket.select(SQL("1")).where(_view_filter(workspace, user_id, view)).limit(COUNT_CAP)
+    for number, (view, condition) in enumerate(conditions.items()):
+        subquery = Ticket.select(SQL("1")).where(condition).limit(COUNT_CAP)
         sql, sub_params = subquery.sql()
-        parts.append(f"SELECT '{view}', COUNT(*) FROM ({sql}) AS v_{view}")
+        parts.append(f"SELECT '{view}', COUNT(*) FROM ({sql}) AS v_{number}")
         params.extend(sub_params)
     return {view: count for view, count in db.database.execute_sql(" UNION ALL ".join(parts), params)}
 

@@ -8,7 +8,7 @@ import json
 import re
 import unicodedata
 
-from peewee import BigIntegerField, CharField, DateTimeField, ForeignKeyField, IntegerField, TextField
+from peewee import BigIntegerField, BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField, TextField
 
 from helpdesk.accounts.models import User
 from helpdesk.core.clock import utcnow
@@ -63,6 +63,12 @@ class Ticket(TenantModel):
     preview = CharField(max_length=200, default="")  # start of the latest message, for the inbox
     # Set when merged into another ticket (`tickets.merging`): this one is closed and its page redirects there.
     merged_into = ForeignKeyField("self", null=True, on_delete="SET NULL")
+    # Snooze (tickets/snooze.py): hidden from the inbox until `snoozed_until`; `woke_at` marks its return.
+    snoozed_until = DateTimeField(null=True)
+    snoozed_by = ForeignKeyField(User, null=True, on_delete="SET NULL", backref="+")
+    woke_at = DateTimeField(null=True)
+    # The mailbox a mailed ticket came in through: a plain id, since the mail domain imports this one.
+    mailbox_id = IntegerField(null=True)
 
     class Meta:
         indexes = (
@@ -72,7 +78,14 @@ class Ticket(TenantModel):
             (("workspace", "assignee", "status", "id"), False),
             (("workspace", "assignee", "status", "last_customer_activity_at", "id"), False),
             (("customer", "id"), False),
+            (("workspace", "snoozed_until"), False),
+            (("snoozed_until",), False),  # the wake-up job's due tickets across workspaces
         )
+
+    @property
+    def back_from_snooze(self):
+        """True while nothing happened to the ticket since its snooze ended (the inbox says so)."""
+        return self.woke_at is not None and self.woke_at >= self.updated_at
 
 
 class Message(TenantModel):
@@ -161,7 +174,9 @@ class TicketEvent(TenantModel):
     kind = CharField(max_length=32)
     data = TextField(default="{}")
 
-    REASONS = {"customer replied": "the customer replied", "undo": "undone"}  # why a status changed, in words
+    # Why a status changed or a snooze ended, in words.
+    REASONS = {"customer replied": "the customer replied", "undo": "undone", "time": "its time came",
+               "woken by hand": "woken by hand"}
 
     class Meta:
         indexes = ((("ticket", "id"), False),)
@@ -190,4 +205,16 @@ class TicketViewer(TenantModel):
         indexes = ((("ticket", "user"), True),)
 
 
-MODELS = [Ticket, Message, Attachment, Tag, TicketTag, TicketEvent, CannedReply, TicketViewer]
+class SavedView(TenantModel):
+    """A named inbox filter (`tickets.filters.Filters` as JSON), the owner's own or shared with the team."""
+
+    name = CharField(max_length=80)
+    owner = ForeignKeyField(User, on_delete="CASCADE")
+    shared = BooleanField(default=False)
+    filters = TextField(default="{}")
+
+    class Meta:
+        indexes = ((("workspace", "owner"), False),)
+
+
+MODELS = [Ticket, Message, Attachment, Tag, TicketTag, TicketEvent, CannedReply, TicketViewer, SavedView]

@@ -104,8 +104,9 @@ def create_numbered_ticket(workspace, **fields):
 
 
 def open_ticket(workspace, customer, subject, body, *, now, channel=Channel.MANUAL, actor=None,
-                body_html=None, email_message_id=None, attachments=()):
-    """A new ticket whose first message comes from `customer` (by mail, web form, or a call taken by `actor`).
+                body_html=None, email_message_id=None, attachments=(), mailbox_id=None):
+    """A new ticket whose first message comes from `customer` (by mail through `mailbox_id`, web form, or a
+    call taken by `actor`).
 
     The ticket returned carries that message as `first_message`.
     """
@@ -114,7 +115,7 @@ def open_ticket(workspace, customer, subject, body, *, now, channel=Channel.MANU
     with db.database.atomic():
         ticket = create_numbered_ticket(workspace, subject=subject, channel=channel, customer=customer,
                                         created_at=now, updated_at=now, last_customer_activity_at=now,
-                                        message_count=1, preview=preview_of(text))
+                                        message_count=1, preview=preview_of(text), mailbox_id=mailbox_id)
         message = create_row(Message, workspace=workspace, ticket=ticket, kind=Message.CUSTOMER, customer=customer,
                              author=actor, body_text=text, body_html=body_html,
                              email_message_id=email_message_id, created_at=now)
@@ -136,6 +137,8 @@ def add_customer_message(ticket, body, *, now, body_html=None, email_message_id=
         _store_attachments(message, attachments, now)
         if ticket.status in (Status.SOLVED, Status.PENDING):
             _set_status(ticket, None, Status.OPEN, now, reason="customer replied")
+        if ticket.snoozed_until is not None:
+            end_snooze(ticket, None, now, reason="customer replied")
         ticket.last_customer_activity_at = ticket.updated_at = now
         ticket.message_count += 1
         ticket.preview = preview_of(text)
@@ -143,6 +146,13 @@ def add_customer_message(ticket, body, *, now, body_html=None, email_message_id=
         search.append_text(ticket.id, text)
         resolve(CUSTOMER_WROTE)(ticket, message, now=now)
     return message
+
+
+def end_snooze(ticket, actor, now, *, reason):
+    """Bring a snoozed ticket (unsaved) back to the inbox; `woke_at` marks it "back from snooze" there."""
+    _event(ticket, actor, "snooze ended", now, reason=reason)
+    ticket.snoozed_until = ticket.snoozed_by = None
+    ticket.woke_at = ticket.updated_at = now
 
 
 def reply_refusal(ticket):
@@ -216,6 +226,8 @@ def _set_status(ticket, actor, status, now, *, undo=False, **extra):
     event = _event(ticket, actor, "status", now, before=ticket.status, after=status, **extra)
     ticket.status = status
     ticket.solved_at = now if status in (Status.SOLVED, Status.CLOSED) else None
+    if ticket.solved_at:  # nothing to come back to
+        ticket.snoozed_until = ticket.snoozed_by = None
     ticket.updated_at = now
     return event
 

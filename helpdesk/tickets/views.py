@@ -10,8 +10,11 @@ from helpdesk.core.clock import utcnow
 from helpdesk.core.render import render
 from helpdesk.customers.services import CustomerError, create_customer, find_or_create_customer
 from helpdesk.extensions import htmx
-from helpdesk.tickets import bp, inbox, sending
+from helpdesk.jobs import resolve
+from helpdesk.tickets import bp, inbox, saved_views, sending
+from helpdesk.tickets.filters import Filters
 from helpdesk.tickets import services as tickets
+from helpdesk.tickets.forms import FilterForm, SnoozeForm
 from helpdesk.tickets.forms import BulkForm, CannedReplyForm, NewTicketForm, NoteForm, PropertiesForm, ReplyForm
 from helpdesk.tickets.models import Attachment, CannedReply, Channel, Message, Priority, Status, Ticket
 from helpdesk.tickets.downloads import attachment_response
@@ -20,6 +23,7 @@ from helpdesk.tickets.page import ticket_page_context
 
 # The events of the last bulk close, until the inbox has offered to undo it.
 UNDO_CLOSE_KEY = "undo_close"
+MAILBOXES = "helpdesk.mail.services.mailboxes"  # the filter's choices (the mail domain imports this one)
 
 
 @dataclass
@@ -45,28 +49,48 @@ def _agent_choices():
     return [("", _("Nobody"))] + [(str(u.id), u.name) for u in tickets.assignable_agents(g.workspace)]
 
 
+def _inbox_filters(args):
+    """The view, its filters and the saved view they come from (404 for a view this agent may not open)."""
+    view, filters, saved = args.get("view", "open"), Filters.from_mapping(args), None
+    if args.get("saved"):
+        try:
+            saved = saved_views.get_view(g.workspace, current_user.id, args.get("saved", type=int) or 0)
+        except LookupError:
+            abort(404)
+        view, filters = "all", Filters.from_json(saved.filters)
+    return view, filters, saved
+
+
 @bp.route("/")
 def inbox_view():
     args = request.args
-    view, sort, tag, query = args.get("view", "open"), args.get("sort", "newest"), args.get("tag"), args.get("q", "")
+    sort, query = args.get("sort", "newest"), args.get("q", "")
+    view, filters, saved = _inbox_filters(args)
+    tag = None
+    if filters and filters == Filters(tag=filters.tag) and not saved:  # a tag alone: the tag's own page
+        tag, filters = filters.tag, Filters()
     if query.strip():
         numbered = inbox.numbered_ticket(g.workspace, query)
         if numbered is not None and query.strip().startswith("#"):  # "#12" opens ticket 12
             return redirect(url_for("workspace.tickets.ticket_view", number=numbered.number))
-        page = inbox.search_page(g.workspace, query, cursor=args.get("after"), numbered=numbered)
+        page = inbox.search_page(g.workspace, query, cursor=args.get("after"), numbered=numbered, filters=filters,
+                                 user_id=current_user.id)
     else:
         try:
             page = inbox.inbox_page(g.workspace, current_user.id, view=view, sort=sort, cursor=args.get("after"),
-                                    tag=tag)
+                                    tag=tag, filters=filters)
         except LookupError:
             abort(404)
     bulk = BulkForm()
-    bulk.assignee.choices = _agent_choices()
+    agents = _agent_choices()
+    bulk.assignee.choices = agents
+    mine = saved_views.visible_views(g.workspace, current_user.id)
     return render("tickets/inbox.html", "tickets/_ticket_list.html", page=page, view=view, sort=sort, tag=tag,
-                  query=query, counts=inbox.view_counts(g.workspace, current_user.id), views=inbox.VIEWS,
+                  query=query, counts=inbox.view_counts(g.workspace, current_user.id, saved=mine), views=inbox.VIEWS,
                   sorts=inbox.SORTS, tags=inbox.workspace_tags(g.workspace), bulk=bulk, status_labels=Status.LABELS,
                   priority_labels=Priority.LABELS, newest=inbox.newest_ticket_id(g.workspace),
-                  undo_close=_pop_undo_close())
+                  undo_close=_pop_undo_close(), saved_views=mine, saved=saved, filters=filters,
+                  filter_form=FilterForm(agents, resolve(MAILBOXES)(g.workspace), filters), now=utcnow())
 
 
 def _pop_undo_close():
@@ -158,7 +182,7 @@ def _ticket_page(ticket, reply_form=None, note_form=None, status=200):
         if canned:
             reply_form.body.data = tickets.fill_placeholders(canned.body, ticket, ticket.customer, current_user)
     return render_template("tickets/ticket.html", reply_form=reply_form, note_form=note_form or NoteForm(),
-                           properties=properties, **context), status
+                           properties=properties, snooze_form=SnoozeForm(), **context), status
 
 
 def _composer_form(context):
@@ -238,7 +262,7 @@ def properties(number):
                                assignee=str(context["ticket"].assignee_id or ""), tags=", ".join(context["tags"]))
         fresh.assignee.choices = form.assignee.choices
         response = make_response(render_template("tickets/_sidebar.html", properties=fresh, error=error,
-                                                  saved=not error, **context))
+                                                  saved=not error, snooze_form=SnoozeForm(), **context))
         if not error:
             response.headers["HX-Trigger"] = "ticket-changed"  # the conversation's timeline reloads itself
         return response

@@ -111,3 +111,41 @@
     });
   });
 })();
+
+// The inbox: the bulk toolbar shows only while tickets are selected ("3 selected"); the Undo of a close
+// stays 10 seconds; on a phone the view list folds behind its menu. Without JS all three simply stay open.
+(function () {
+  "use strict";
+
+  function refreshToolbar(form) {
+    var toolbar = form.querySelector("[data-bulk-toolbar]");
+    if (!toolbar) { return; }
+    var count = form.querySelectorAll("input[name=ticket_ids]:checked").length;
+    toolbar.classList.toggle("has-selection", count > 0);
+    var words = count === 1 ? toolbar.getAttribute("data-selected-one")
+      : toolbar.getAttribute("data-selected-many").replace("{n}", count);
+    toolbar.querySelector(".selected-count").textContent = count ? words : "";
+  }
+
+  function prepare() {
+    document.querySelectorAll("#bulk-form").forEach(function (form) {
+      form.classList.add("js-bulk");
+      refreshToolbar(form);
+    });
+  }
+
+  document.addEventListener("change", function (event) {
+    var form = event.target.closest && event.target.closest("#bulk-form");
+    if (form) { refreshToolbar(form); }
+  });
+  document.addEventListener("htmx:afterSwap", prepare);  // a new list (sort) comes unselected
+  prepare();
+
+  document.querySelectorAll("[data-expires-in]").forEach(function (offer) {
+    setTimeout(function () { offer.remove(); }, Number(offer.getAttribute("data-expires-in")) * 1000);
+  });
+
+  if (window.matchMedia("(max-width: 899px)").matches) {
+    document.querySelectorAll("details[data-fold-on-phone]").forEach(function (menu) { menu.removeAttribute("open"); });
+  }
+})();

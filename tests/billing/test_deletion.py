@@ -20,6 +20,9 @@ from helpdesk.models import all_models
 from helpdesk.operator.models import SupportAccess
 from helpdesk.tickets import services as tickets
 from helpdesk.tickets.drafts import save_draft
+from helpdesk.tickets import saved_views
+from helpdesk.tickets import services as tickets
+from helpdesk.tickets.filters import Filters
 from helpdesk.tickets.models import Attachment
 from helpdesk.tickets.search import count_workspace_documents
 from helpdesk.customers.models import Customer, CustomerEmail, Organization
@@ -55,6 +58,7 @@ def fill_workspace(name, plan):
     tickets.record_presence(ticket, agent, replying=False, now=START)
     tickets.add_note(ticket, owner, f"@{agent.name} can you look?", now=START)  # a mention: a Notification
     save_draft(ticket, agent.id, body="Half-written answer", now=START)
+    saved_views.save_view(workspace, agent, "Hardware", Filters(tag="hardware"), shared=True, now=START)
     mailbox = Mailbox.create(workspace=workspace, address=f"support@{name.lower()}.example", imap_host="imap.example",
                              smtp_host="smtp.example")
     BlockedSender.create(workspace=workspace, pattern="spam@example.com")

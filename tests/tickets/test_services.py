@@ -129,7 +129,7 @@ def test_inbox_views_counts_and_keyset_pages(workspace, agent):
     tickets.assign(made[0], agent, agent.id, now=made[0].created_at)
     tickets.change_status(made[1], agent, Status.PENDING, now=made[1].created_at)
     counts = view_counts(workspace, agent.id)
-    assert counts == {"unassigned": 28, "mine": 1, "open": 29, "pending": 1, "solved": 0, "closed": 0, "all": 30}
+    assert counts == {"unassigned": 28, "mine": 1, "open": 29, "pending": 1, "solved": 0, "closed": 0, "snoozed": 0, "all": 30}
     first = inbox_page(workspace, agent.id, view="open")
     assert len(first.tickets) == 25 and first.next_cursor
     second = inbox_page(workspace, agent.id, view="open", cursor=first.next_cursor)

@@ -1,0 +1,94 @@
+"""Inbox filters: the fields a saved view keeps and the search box narrows by.
+
+`Filters` is read from a query string (or a saved view's JSON) and turned into one
+WHERE clause on `Ticket`; a tag becomes an EXISTS on the (ticket, tag) unique index,
+so a page walks its status index and checks each row's tag by one index lookup.
+"""
+import json
+from dataclasses import asdict, dataclass, fields
+
+from peewee import fn
+
+from helpdesk.tickets.models import Channel, Priority, Status, Tag, Ticket, TicketTag
+
+FIELDS = ("status", "assignee", "priority", "tag", "channel", "mailbox", "customer")
+ME, NOBODY = "me", "none"  # assignee values besides a member's id
+
+
+@dataclass(frozen=True)
+class Filters:
+    status: str = ""
+    assignee: str = ""  # "me", "none" or a member's id
+    priority: str = ""
+    tag: str = ""
+    channel: str = ""
+    mailbox: str = ""  # a mailbox id
+    customer: str = ""  # a customer's email address
+
+    @classmethod
+    def from_mapping(cls, values):
+        """The known, valid fields of a query string or a stored view; anything else is dropped."""
+        def value(name):
+            return str(values.get(name) or "").strip()[:254]
+
+        found = {name: value(name) for name in FIELDS}
+        if found["status"] not in Status.ALL:
+            found["status"] = ""
+        if found["priority"] not in Priority.ALL:
+            found["priority"] = ""
+        if found["channel"] not in Channel.LABELS:
+            found["channel"] = ""
+        if found["assignee"] not in (ME, NOBODY) and not found["assignee"].isdigit():
+            found["assignee"] = ""
+        if not found["mailbox"].isdigit():
+            found["mailbox"] = ""
+        found["customer"] = found["customer"].lower()
+        found["tag"] = found["tag"].lower()
+        return cls(**found)
+
+    @classmethod
+    def from_json(cls, text):
+        return cls.from_mapping(json.loads(text or "{}"))
+
+    def to_json(self):
+        return json.dumps({name: value for name, value in asdict(self).items() if value}, sort_keys=True)
+
+    def __bool__(self):
+        return any(getattr(self, f.name) for f in fields(self))
+
+    def as_args(self):
+        """The set fields, for links that keep the filter."""
+        return {name: value for name, value in asdict(self).items() if value}
+
+    def condition(self, workspace, user_id):
+        """The WHERE clause of these filters (None when no field is set)."""
+        from helpdesk.customers.models import Customer
+
+        parts = []
+        if self.status:
+            parts.append(Ticket.status == self.status)
+        if self.assignee == ME:
+            parts.append(Ticket.assignee == user_id)
+        elif self.assignee == NOBODY:
+            parts.append(Ticket.assignee.is_null())
+        elif self.assignee:
+            parts.append(Ticket.assignee == int(self.assignee))
+        if self.priority:
+            parts.append(Ticket.priority == self.priority)
+        if self.channel:
+            parts.append(Ticket.channel == self.channel)
+        if self.mailbox:
+            parts.append(Ticket.mailbox_id == int(self.mailbox))
+        if self.customer:
+            parts.append(Ticket.customer.in_(Customer.select(Customer.id).where(
+                Customer.workspace == workspace, Customer.email == self.customer)))
+        if self.tag:
+            tag_id = Tag.select(Tag.id).where(Tag.workspace == workspace, Tag.name == self.tag)
+            parts.append(fn.EXISTS(TicketTag.select(TicketTag.id).where(
+                TicketTag.ticket == Ticket.id, TicketTag.tag == tag_id)))
+        if not parts:
+            return None
+        condition = parts[0]
+        for part in parts[1:]:
+            condition &= part
+        return condition

@@ -1,0 +1,77 @@
+"""Saved views and snooze: the routes that organize the inbox. Thin: validate, call one service, redirect."""
+from datetime import timezone
+from zoneinfo import ZoneInfo
+
+from flask import abort, flash, g, redirect, request, url_for
+from flask_babel import get_timezone
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from helpdesk.core.clock import utcnow
+from helpdesk.tickets import bp, saved_views, snooze
+from helpdesk.tickets.filters import Filters
+from helpdesk.tickets.forms import SavedViewForm, SnoozeForm
+from helpdesk.tickets.services import TicketError
+from helpdesk.tickets.views import get_ticket
+
+
+def person_zone():
+    """The time zone times are shown in for this person (Flask-Babel's), as a ZoneInfo."""
+    return ZoneInfo(str(get_timezone() or "UTC"))
+
+
+@bp.route("/views", methods=["POST"])
+def save_view():
+    form = SavedViewForm()
+    filters = Filters.from_mapping(request.form)
+    if not form.validate_on_submit():
+        flash(form.name.errors[0] if form.name.errors else _("This form expired. Please send it again."), "error")
+        return redirect(url_for("workspace.tickets.inbox_view", view="all", **filters.as_args()))
+    try:
+        view = saved_views.save_view(g.workspace, current_user.id, form.name.data, filters, shared=form.shared.data,
+                                     now=utcnow())
+    except TicketError as error:
+        flash(str(error), "error")
+        return redirect(url_for("workspace.tickets.inbox_view", view="all", **filters.as_args()))
+    flash(_("View “%(name)s” saved.", name=view.name), "success")
+    return redirect(url_for("workspace.tickets.inbox_view", saved=view.id))
+
+
+@bp.route("/views/<int:view_id>/delete", methods=["POST"])
+def delete_view(view_id):
+    try:
+        saved_views.delete_view(g.workspace, current_user.id, view_id)
+    except LookupError:
+        abort(404)
+    flash(_("View deleted."), "success")
+    return redirect(url_for("workspace.tickets.inbox_view"))
+
+
+@bp.route("/<int:number>/snooze", methods=["POST"])
+def snooze_ticket(number):
+    ticket = get_ticket(number)
+    form = SnoozeForm()
+    now, zone = utcnow(), person_zone()
+    if not form.validate_on_submit():
+        flash(_("Those values were not accepted."), "error")
+        return redirect(url_for("workspace.tickets.ticket_view", number=number))
+    if form.preset.data == "custom":
+        chosen = form.until.data
+        until = chosen and chosen.replace(tzinfo=zone).astimezone(timezone.utc).replace(tzinfo=None)
+    else:
+        until = snooze.presets(now, zone)[form.preset.data]
+    try:
+        snooze.snooze(ticket, current_user._get_current_object(), until, now=now)
+    except TicketError as error:
+        flash(str(error), "error")
+        return redirect(url_for("workspace.tickets.ticket_view", number=number))
+    flash(_("Ticket #%(number)d snoozed. It comes back to the inbox then, or when the customer writes.",
+            number=number), "success")
+    return redirect(url_for("workspace.tickets.inbox_view"))
+
+
+@bp.route("/<int:number>/unsnooze", methods=["POST"])
+def unsnooze_ticket(number):
+    snooze.unsnooze(get_ticket(number), current_user._get_current_object(), now=utcnow())
+    flash(_("Ticket #%(number)d is back in the inbox.", number=number), "success")
+    return redirect(url_for("workspace.tickets.ticket_view", number=number))

@@ -1,0 +1,141 @@
+"""Saved views and inbox filters: the fields, private or shared, counts, search, tenant isolation."""
+import re
+
+import pytest
+
+from helpdesk.core.clock import utcnow
+from helpdesk.tickets import saved_views
+from helpdesk.tickets import services as tickets
+from helpdesk.tickets.filters import Filters
+from helpdesk.tickets.inbox import inbox_page, search_page, view_counts
+from helpdesk.tickets.models import Channel, Priority, SavedView, Status
+from tests.conftest import post, sign_in
+from tests.factories import add_member, make_customer, make_ticket, make_workspace, owner_of
+
+
+@pytest.fixture
+def desk(app_context):
+    workspace = make_workspace(name="Acme")
+    owner = owner_of(workspace).user
+    colleague = add_member(workspace).user
+    return workspace, owner, colleague
+
+
+def numbers(page):
+    return [t.number for t in page.tickets]
+
+
+def test_filters_read_only_known_values():
+    filters = Filters.from_mapping({"status": "open", "priority": "bogus", "assignee": "x1", "mailbox": "7",
+                                    "customer": " Ann@Example.COM ", "channel": "email", "other": "1"})
+    assert filters.as_args() == {"status": "open", "mailbox": "7", "customer": "ann@example.com", "channel": "email"}
+    assert Filters.from_json(filters.to_json()) == filters
+    assert not Filters.from_mapping({})
+
+
+def test_each_field_filters_the_inbox(desk):
+    workspace, owner, colleague = desk
+    now = utcnow()
+    ann = make_customer(workspace, email="ann@client.example")
+    by_mail = make_ticket(workspace, ann, channel=Channel.EMAIL, mailbox_id=5)
+    urgent = make_ticket(workspace)
+    tickets.change_priority(urgent, owner, Priority.URGENT, now=now)
+    mine = make_ticket(workspace)
+    tickets.assign(mine, owner, owner.id, now=now)
+    theirs = make_ticket(workspace)
+    tickets.assign(theirs, owner, colleague.id, now=now)
+    tagged = make_ticket(workspace)
+    tickets.set_tags(tagged, owner, ["refund"], now=now)
+    pending = make_ticket(workspace)
+    tickets.change_status(pending, owner, Status.PENDING, now=now)
+
+    def found(**fields):
+        return numbers(inbox_page(workspace, owner.id, view="all", filters=Filters.from_mapping(fields)))
+
+    assert found(customer="ann@client.example") == [by_mail.number]
+    assert found(channel="email") == [by_mail.number]
+    assert found(mailbox="5") == [by_mail.number]
+    assert found(priority="urgent") == [urgent.number]
+    assert found(assignee="me") == [mine.number]
+    assert found(assignee=str(colleague.id)) == [theirs.number]
+    assert set(found(assignee="none")) == {by_mail.number, urgent.number, tagged.number, pending.number}
+    assert found(tag="refund") == [tagged.number]
+    assert found(status="pending") == [pending.number]
+    assert found(status="open", assignee="none", tag="refund") == [tagged.number]
+    assert numbers(inbox_page(workspace, owner.id, view="open", filters=Filters(priority="urgent"))) == [urgent.number]
+
+
+def test_private_and_shared_views_with_counts(desk):
+    workspace, owner, colleague = desk
+    now = utcnow()
+    for _ in range(3):
+        tickets.change_priority(make_ticket(workspace), owner, Priority.HIGH, now=now)
+    tickets.set_tags(make_ticket(workspace), owner, ["vip"], now=now)
+    tagged = saved_views.save_view(workspace, colleague.id, "VIP", Filters(tag="vip"), shared=True, now=now)
+    private = saved_views.save_view(workspace, owner.id, "My high", Filters(priority="high"), shared=False, now=now)
+    shared = saved_views.save_view(workspace, owner.id, "Team high open", Filters(priority="high", status="open"),
+                                   shared=True, now=now)
+    assert [v.name for v in saved_views.visible_views(workspace, owner.id)] == ["My high", "Team high open", "VIP"]
+    assert [v.name for v in saved_views.visible_views(workspace, colleague.id)] == ["Team high open", "VIP"]
+    with pytest.raises(LookupError):
+        saved_views.get_view(workspace, colleague.id, private.id)
+    counts = view_counts(workspace, owner.id, saved=saved_views.visible_views(workspace, owner.id))
+    assert counts[f"saved-{private.id}"] == 3 and counts[f"saved-{shared.id}"] == 3
+    assert counts[f"saved-{tagged.id}"] == 1
+    with pytest.raises(LookupError):
+        saved_views.delete_view(workspace, colleague.id, shared.id)  # only its owner deletes it
+    with pytest.raises(tickets.TicketError):
+        saved_views.save_view(workspace, owner.id, "  ", Filters(priority="high"), shared=False, now=now)
+    with pytest.raises(tickets.TicketError):
+        saved_views.save_view(workspace, owner.id, "Nothing", Filters(), shared=False, now=now)
+
+
+def test_search_finds_an_email_address_exactly_and_takes_filters(desk):
+    workspace, owner, _ = desk
+    ann = make_customer(workspace, email="ann@acme.example", name="Ann")
+    annie = make_customer(workspace, email="annie@acme.example.org", name="Annie")
+    first = make_ticket(workspace, ann, subject="Printer jam")
+    make_ticket(workspace, annie, subject="Printer jam too")
+    assert numbers(search_page(workspace, "ann@acme.example")) == [first.number]
+    assert numbers(search_page(workspace, " ANN@acme.example ")) == [first.number]
+    tickets.change_priority(first, owner, Priority.URGENT, now=utcnow())
+    assert numbers(search_page(workspace, "printer", filters=Filters(priority="urgent"), user_id=owner.id)) == [
+        first.number]
+
+
+def test_saving_opening_and_deleting_a_view_in_the_inbox(client, desk):
+    workspace, owner, colleague = desk
+    tickets.change_priority(make_ticket(workspace, subject="Server down"), owner, Priority.URGENT, now=utcnow())
+    make_ticket(workspace, subject="Small question")
+    sign_in(client, owner)
+    base = f"/w/{workspace.slug}/tickets/"
+    filtered = client.get(base + "?view=all&priority=urgent").get_data(as_text=True)
+    assert "Server down" in filtered and "Small question" not in filtered and "Save as view" in filtered
+    response = post(client, base + "views", {"name": "Urgent <b>now</b>", "priority": "urgent", "shared": "y"})
+    view = SavedView.get()
+    assert response.location.endswith(f"?saved={view.id}")
+    page = client.get(base + f"?saved={view.id}").get_data(as_text=True)
+    assert "Server down" in page and "Small question" not in page
+    assert "Urgent &lt;b&gt;now&lt;/b&gt;" in page and "<b>now" not in page
+    assert re.search(r'Urgent &lt;b&gt;now&lt;/b&gt; <span class="muted">\(shared\)</span></span> '
+                     r'<span class="count">1</span>', page)
+    assert post(client, base + f"views/{view.id}/delete").status_code == 302
+    assert SavedView.select().count() == 0
+
+
+def test_views_are_isolated_between_workspaces_and_people(client, desk):
+    workspace, owner, colleague = desk
+    other = make_workspace(name="Other")
+    foreign = saved_views.save_view(other, owner_of(other).user.id, "Theirs", Filters(priority="high"),
+                                    shared=True, now=utcnow())
+    private = saved_views.save_view(workspace, owner.id, "Mine only", Filters(priority="high"), shared=False,
+                                    now=utcnow())
+    sign_in(client, colleague)
+    base = f"/w/{workspace.slug}/tickets/"
+    assert client.get(base + f"?saved={foreign.id}").status_code == 404
+    assert client.get(base + f"?saved={private.id}").status_code == 404
+    assert "Mine only" not in client.get(base).get_data(as_text=True)
+    assert post(client, base + f"views/{private.id}/delete").status_code == 404
+    assert post(client, base + f"views/{foreign.id}/delete").status_code == 404
+    assert client.post(base + "views", data={"name": "No token", "priority": "high"}).status_code == 400
+    assert SavedView.select().count() == 2
