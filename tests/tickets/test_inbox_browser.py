@@ -134,7 +134,7 @@ def _hostile_inbox(workspace):
     return made
 
 
-def test_inbox_and_ticket_page_at_laptop_and_phone_width_with_hostile_data(app, new_page, shots):
+def test_inbox_and_ticket_page_at_laptop_and_phone_width_with_hostile_data(app, app_context, new_page, shots):
     workspace = make_workspace(name="Acme " + LONG_WORD)
     made = _hostile_inbox(workspace)
     page = new_page()
