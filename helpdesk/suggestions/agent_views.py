@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from helpdesk.core.clock import utcnow
-from helpdesk.suggestions import moderation, tickets_link
+from helpdesk.suggestions import moderation, review, tickets_link
 from helpdesk.suggestions.agent_forms import LinkTicketForm, MergeForm, StatusForm, SuggestionFromTicketForm
 from helpdesk.suggestions.models import SuggestionStatus
 from helpdesk.tickets.models import Ticket
@@ -108,3 +108,67 @@ def create_from_ticket(number):
                                                  form.title.data, now=utcnow())
     flash(_("Suggestion “%(title)s” made from this ticket and linked.", title=suggestion.title), "success")
     return redirect(url_for("workspace.tickets.ticket_view", number=number))
+
+
+def _comment(comment_id):
+    from helpdesk.suggestions.models import SuggestionComment
+
+    return SuggestionComment.of(g.workspace).where(SuggestionComment.id == comment_id).first() or abort(404)
+
+
+def _actor():
+    return current_user._get_current_object()
+
+
+@bp.post("/<int:suggestion_id>/hide")
+def hide(suggestion_id):
+    """Hide (with the reason its author reads) or show again; `hidden=0` shows it."""
+    suggestion = _suggestion(suggestion_id)
+    hidden = request.form.get("hidden") != "0"
+    review.set_hidden(g.workspace, _actor(), suggestion, hidden, request.form.get("reason", ""), now=utcnow())
+    flash(_("Hidden: only its author sees it, with your reason.") if hidden else _("Shown on the board again."),
+          "success")
+    return redirect(url_for("workspace.suggestions.show", suggestion_id=suggestion.id))
+
+
+@bp.post("/<int:suggestion_id>/delete")
+def delete(suggestion_id):
+    suggestion = _suggestion(suggestion_id)
+    review.delete_suggestion(g.workspace, _actor(), suggestion, now=utcnow())
+    flash(_("Suggestion “%(title)s” deleted with its votes and comments.", title=suggestion.title), "success")
+    return redirect(url_for("workspace.suggestions.index"))
+
+
+@bp.post("/comments/<int:comment_id>/<any(hide, show, delete, approve, reject):action>")
+def comment_action(comment_id, action):
+    comment, actor, now = _comment(comment_id), _actor(), utcnow()
+    if action in ("hide", "show"):
+        review.set_hidden(g.workspace, actor, comment, action == "hide", request.form.get("reason", ""), now=now)
+    elif action == "approve":
+        review.approve(g.workspace, actor, comment, now=now)
+    else:
+        review.delete_comment(g.workspace, actor, comment, now=now)
+    flash(_("Comment updated."), "success")
+    return redirect(request.referrer or url_for("workspace.suggestions.review_queue"))
+
+
+@bp.route("/review", methods=["GET", "POST"])
+def review_queue():
+    """Posts and comments held for review; POST switches the workspace setting that holds first posts."""
+    if request.method == "POST":
+        if not g.membership.can_manage_members:
+            abort(403)
+        review.set_hold_first_posts(g.workspace, _actor(), request.form.get("hold") == "1", now=utcnow())
+        flash(_("Setting saved."), "success")
+        return redirect(url_for("workspace.suggestions.review_queue"))
+    posts, comments = review.review_queue(g.workspace)
+    return render_template("suggestions/agents/review.html", posts=posts, comments=comments,
+                           hold=review.holds_first_posts(g.workspace))
+
+
+@bp.post("/<int:suggestion_id>/<any(approve, reject):action>")
+def review_post(suggestion_id, action):
+    suggestion = _suggestion(suggestion_id)
+    (review.approve if action == "approve" else review.reject)(g.workspace, _actor(), suggestion, now=utcnow())
+    flash(_("Approved: it is on the board.") if action == "approve" else _("Rejected and deleted."), "success")
+    return redirect(url_for("workspace.suggestions.review_queue"))

@@ -93,3 +93,21 @@ def test_merge_by_form_and_refusals(client, desk):
     response = post(client, f"{base}/{duplicate.id}/merge", {"target_id": suggestion.id})
     assert response.status_code == 302 and response.headers["Location"].endswith(f"{base}/{suggestion.id}")
     assert Suggestion.get_by_id(duplicate.id).merged_into_id == suggestion.id
+
+
+def test_hide_delete_and_the_review_queue_by_form(client, desk):
+    workspace, suggestion, _, foreign, _ = desk
+    base = f"/w/{workspace.slug}/suggestions"
+    assert post(client, f"{base}/{suggestion.id}/hide", {"reason": "Off topic"}).status_code == 302
+    assert "Hidden from the board: Off topic" in client.get(f"{base}/{suggestion.id}").get_data(as_text=True)
+    assert post(client, f"{base}/{foreign.id}/hide", {"reason": "x"}).status_code == 404
+    assert post(client, f"{base}/{foreign.id}/delete").status_code == 404
+    assert client.post(f"{base}/{suggestion.id}/delete").status_code == 400  # no CSRF token
+    assert post(client, f"{base}/review", {"hold": "1"}).status_code == 302
+    held = Suggestion.create(workspace=workspace, title="First post", held_for_review=True)
+    assert "First post" in client.get(f"{base}/review").get_data(as_text=True)
+    assert post(client, f"{base}/{held.id}/approve").status_code == 302
+    assert not Suggestion.get_by_id(held.id).held_for_review
+    assert post(client, f"{base}/{foreign.id}/reject").status_code == 404
+    assert post(client, f"{base}/{suggestion.id}/delete").status_code == 302
+    assert not Suggestion.select().where(Suggestion.id == suggestion.id).exists()

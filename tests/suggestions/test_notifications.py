@@ -49,6 +49,7 @@ def test_a_status_change_emails_each_follower_once_with_one_click_unsubscribe(ap
 def test_a_second_event_within_the_hour_waits_and_goes_out_as_one_email(app, board):
     _, suggestion, (author, *_) = board
     notify.notify(suggestion, "status", now=NOW)
+    assert len(sent_mail(app, to=author)) == 1  # (on Redis the jobs run here)
     notify.notify(suggestion, "official_reply", now=NOW + timedelta(minutes=10))
     notify.send_due_notices(now=NOW + timedelta(minutes=59))
     assert len(sent_mail(app, to=author)) == 1
