@@ -44,6 +44,7 @@ MEASUREMENTS = {
     "search": ("GET ?q=<a word in 1-10% of tickets>", 100, None),
     "search_common": ("GET ?q=<a word in >30% of tickets> (information)", None, None),
     "ticket_page": ("GET /tickets/<number>", 25, None),
+    "notifications_menu": ("GET /notifications/menu (the header menu, 300 notifications)", 25, 5),
     **HELP_CENTER_MEASUREMENTS,  # bench/helpcenter.py: 10,000 articles, its own database
 }
 SEARCH_WORDS = ["refund", "warranty", "printer", "integration", "subscription", "tracking", "coupon", "webhook"]
@@ -155,6 +156,23 @@ def _share(workspace_id, word, newest_id, sample):
     return sum(1 for ticket_id in found if ticket_id > newest_id - sample) / sample
 
 
+NOTIFICATIONS = 300
+
+
+def _give_notifications(workspace, user_id, newest_id):
+    """The measured agent has NOTIFICATIONS notifications (a third unread) on recent tickets, once."""
+    from helpdesk.core.clock import utcnow
+    from helpdesk.notifications.models import Kind, Notification
+
+    if Notification.of(workspace).where(Notification.user == user_id).exists():
+        return
+    now = utcnow()
+    Notification.insert_many([
+        {"workspace": workspace.id, "user": user_id, "ticket": newest_id - i, "kind": Kind.ALL[i % 3],
+         "excerpt": "Could you look at this one?", "created_at": now, "read_at": None if i % 3 else now}
+        for i in range(NOTIFICATIONS)]).execute()
+
+
 def plan(app, size, rng, requests):
     """The signed-in client and, for each measurement, the URLs to request (one per request)."""
     from bench.seed import OLD_TAG
@@ -178,6 +196,7 @@ def plan(app, size, rng, requests):
                            .where(Ticket.status == Status.SOLVED)
                            .order_by(Ticket.last_customer_activity_at, Ticket.id).limit(size // 10))
         activity_cursors = [encode_cursor(ticket, "activity") for ticket in list(oldest_activity)[-5000:]]
+        _give_notifications(workspace, agent.user_id, newest_id)
         sample = min(size, 20_000)
         shares = {word: _share(workspace.id, word, newest_id, sample) for word in SEARCH_WORDS + COMMON_WORDS}
     medium = [w for w in SEARCH_WORDS if 0.01 <= shares[w] <= 0.10] or SEARCH_WORDS[:3]
@@ -199,6 +218,7 @@ def plan(app, size, rng, requests):
         "search": urls(lambda k: base + "?" + urlencode({"q": medium[k % len(medium)]})),
         "search_common": urls(lambda k: base + "?" + urlencode({"q": common[k % len(common)]})),
         "ticket_page": urls(lambda k: f"{base}{rng.randint(1, size)}"),
+        "notifications_menu": urls(lambda k: f"/w/{SLUG}/notifications/menu"),
     }
     client = app.test_client()
     with client.session_transaction() as session:  # signed in as flask-login does it

@@ -135,3 +135,26 @@ def test_another_persons_or_workspaces_notification_is_404(app, team):
 
 def test_unread_count_is_capped():
     assert services.UNREAD_COUNT_CAP == 99
+
+
+def test_the_menu_runs_the_same_statements_for_3_and_60_notifications(app, team):
+    from bench.querycount import count_queries
+
+    workspace, owner, ann, _, ticket = team
+    colleague = app.test_client()
+    sign_in(colleague, ann)
+
+    def menu_queries():
+        colleague.get(url(workspace, "menu"))
+        with count_queries() as counter:
+            assert colleague.get(url(workspace, "menu")).status_code == 200
+        return counter.count
+
+    with app.app_context():
+        for _ in range(3):
+            tickets.add_note(ticket, owner, "@Ann Lee look", now=utcnow())
+    few = menu_queries()
+    with app.app_context():
+        for _ in range(57):
+            services._notify(ticket, ann.id, Kind.ASSIGNED, owner, "x", utcnow())
+    assert menu_queries() == few
