@@ -1,4 +1,11 @@
-"""Friendly error pages (HTML) for the status codes people meet, inside the app's layout."""
+"""Friendly error pages (HTML) for the status codes people meet, inside the app's layout.
+
+A public part of the site with a layout of its own (the help center) sets `g.error_layout` to an
+`ErrorLayout` before anything can fail: the same handlers then render its template, with its wording
+where the agents' one would not fit (no "your workspace" for a visitor).
+"""
+from dataclasses import dataclass, field
+
 from flask import current_app, g, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -15,6 +22,25 @@ MESSAGES = {
     429: "Too many attempts. Please wait a minute and try again.",
     500: "Something went wrong on our side. It has been logged; please try again.",
 }
+
+
+@dataclass(frozen=True)
+class ErrorLayout:
+    template: str = "errors/error.html"
+    messages: dict = field(default_factory=dict)  # code -> message, over MESSAGES
+
+
+APP_LAYOUT = ErrorLayout()
+
+
+def error_page(code, message=None):
+    """The error page of `code` in the current layout; `message` (translated) or the layout's own."""
+    layout = g.get("error_layout", APP_LAYOUT)
+    if message is None:
+        text = layout.messages.get(code) or MESSAGES.get(code, MESSAGES[500])
+        message = _(text, size=upload_limit_mb())
+    back = _same_site_referrer() if layout is APP_LAYOUT else None
+    return render_template(layout.template, code=code, message=message, back=back), code
 
 
 def upload_limit_mb():
@@ -50,11 +76,12 @@ def register(app):
     app.add_template_global(upload_limit_mb)
 
     def handle(error):
+        if getattr(error, "response", None) is not None:  # a page made for it (a rate limit met on a form)
+            return error.response
         code = getattr(error, "code", 500) or 500
         if code < 500:  # a server error may come from the database: ask it nothing more
             _workspace_navigation()
-        message = _(MESSAGES.get(code, MESSAGES[500]), size=upload_limit_mb())
-        return render_template("errors/error.html", code=code, message=message, back=_same_site_referrer()), code
+        return error_page(code)
 
     for code in MESSAGES:
         app.register_error_handler(code, handle)
@@ -62,5 +89,4 @@ def register(app):
     @app.errorhandler(CSRFError)
     def csrf_error(error):
         _workspace_navigation()
-        message = _("This form has expired or was sent from elsewhere. Reload the page and try again.")
-        return render_template("errors/error.html", code=400, message=message), 400
+        return error_page(400, _("This form has expired or was sent from elsewhere. Reload the page and try again."))

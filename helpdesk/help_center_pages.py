@@ -8,6 +8,7 @@ workspace and guard every route. Endpoints are then `helpcenter.<blueprint>.<vie
 """
 import helpdesk.helpcenter.account_views  # noqa: F401  (each views module registers its routes)
 import helpdesk.helpcenter.contact_views  # noqa: F401
+import helpdesk.helpcenter.profile_views  # noqa: F401
 import helpdesk.helpcenter.views  # noqa: F401
 import helpdesk.knowledge.public  # noqa: F401
 import helpdesk.suggestions.unsubscribe_views  # noqa: F401

@@ -7,6 +7,9 @@ doubles up to `MAX_DELAY`. An attempt is counted *before* its password is checke
 compare-and-set on the counter, so parallel requests cannot slip through together. The owner
 gets in with the right password once the delay has passed, and a password reset (not limited
 here) clears it.
+
+The help center's end users are counted the same way, per workspace and address, in their own
+table: pass `model=EndUserSignInThrottle, workspace=...`.
 """
 import math
 from datetime import timedelta
@@ -36,18 +39,24 @@ def delay_after(failures):
     return min(FIRST_DELAY * 2 ** (failures - FREE_ATTEMPTS), MAX_DELAY)
 
 
-def claim_attempt(email, *, now):
+def _where(model, email, workspace):
+    where = model.email == email
+    return where if workspace is None else where & (model.workspace == workspace)
+
+
+def claim_attempt(email, *, now, model=SignInThrottle, workspace=None):
     """Count one password attempt on `email` (normalized), or raise SignInDelayed while it must wait."""
-    SignInThrottle.insert(email=email, last_attempt_at=now, created_at=now).on_conflict_ignore().execute()
+    scope = {} if workspace is None else {"workspace": workspace}
+    model.insert(email=email, last_attempt_at=now, created_at=now, **scope).on_conflict_ignore().execute()
     for _ in range(CLAIM_TRIES):
-        row = SignInThrottle.get(SignInThrottle.email == email)
+        row = model.get(_where(model, email, workspace))
         if row.retry_at is not None and row.retry_at > now:
             raise SignInDelayed(math.ceil((row.retry_at - now).total_seconds()))
         failures = 1 if now - row.last_attempt_at > FORGET_AFTER else row.failures + 1
         delay = delay_after(failures)
-        claimed = (SignInThrottle
+        claimed = (model
                    .update(failures=failures, last_attempt_at=now, retry_at=now + delay if delay else None)
-                   .where(SignInThrottle.id == row.id, SignInThrottle.failures == row.failures)
+                   .where(model.id == row.id, model.failures == row.failures)
                    .execute())
         if claimed:
             return
@@ -55,6 +64,6 @@ def claim_attempt(email, *, now):
     raise SignInDelayed(math.ceil(FIRST_DELAY.total_seconds()))
 
 
-def clear(email):
+def clear(email, *, model=SignInThrottle, workspace=None):
     """The password was right (or was reset): the account's count starts again."""
-    SignInThrottle.update(failures=0, retry_at=None).where(SignInThrottle.email == email).execute()
+    model.update(failures=0, retry_at=None).where(_where(model, email, workspace)).execute()

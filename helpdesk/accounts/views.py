@@ -56,14 +56,17 @@ def _safe_next(target):
     return target
 
 
+def wait_phrase(seconds):
+    """How long an account must wait (`accounts.throttle`), in words: "30 seconds", "4 minutes"."""
+    if seconds < 120:
+        return ngettext("%(num)d second", "%(num)d seconds", seconds)
+    return ngettext("%(num)d minute", "%(num)d minutes", -(-seconds // 60))
+
+
 def _wait_message(seconds):
     """The answer to a sign-in attempt on an account that must wait (`accounts.throttle`)."""
-    if seconds < 120:
-        wait = ngettext("%(num)d second", "%(num)d seconds", seconds)
-    else:
-        wait = ngettext("%(num)d minute", "%(num)d minutes", -(-seconds // 60))
     return _("Too many wrong passwords for this account. Try again in %(wait)s, or reset your password.",
-             wait=wait)
+             wait=wait_phrase(seconds))
 
 
 def home_for(user):

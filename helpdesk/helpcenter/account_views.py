@@ -1,14 +1,18 @@
-"""End users' pages: sign in by emailed link, sign out, "My requests", a request's conversation and reply."""
+"""End users' pages: sign up, sign in (emailed link or password), sign out, "My requests" and a request."""
 from functools import wraps
 
 from flask import abort, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
+from helpdesk.accounts.throttle import SignInDelayed
+from helpdesk.accounts.views import wait_phrase
 from helpdesk.core.clock import utcnow
+from helpdesk.errors import error_page
 from helpdesk.extensions import limiter
-from helpdesk.helpcenter import accounts
+from helpdesk.helpcenter import accounts, portal
 from helpdesk.helpcenter import contact as rules
-from helpdesk.helpcenter.forms import PortalReplyForm, ProfileForm, SignInForm
+from helpdesk.helpcenter.forms import PasswordSignInForm, PortalReplyForm, SignInForm, SignUpForm
+from helpdesk.helpcenter.models import EndUserSession
 from helpdesk.helpcenter.scope import helpcenter_bp as bp
 from helpdesk.tickets.downloads import attachment_response
 from helpdesk.tickets.models import Attachment, Message, Status
@@ -25,6 +29,25 @@ def signed_in_only(view):
     return guarded
 
 
+def sign_in_browser(end_user, method):
+    """Sign this browser in as `end_user`, like the agents' sign-in: the session is emptied first, so
+    the CSRF token issued to the anonymous visitor (and any sign-in this browser held) does not survive."""
+    now = utcnow()
+    replaced = session.get(accounts.session_key(g.workspace))
+    if replaced:
+        accounts.end_session(g.workspace, replaced, now=now)
+    session.clear()
+    g.pop("csrf_token", None)  # Flask-WTF caches the token of this request in `g`
+    session[accounts.session_key(g.workspace)] = accounts.open_session(end_user, method=method, now=now)
+
+
+def _sign_in_page(link_form=None, password_form=None, refusal=None, status=200):
+    link_form = link_form or SignInForm()
+    link_form.shown.data = rules.form_stamp(g.workspace)
+    return render_template("helpcenter/sign_in.html", form=link_form, refusal=refusal,
+                           password_form=password_form or PasswordSignInForm(prefix="pw")), status
+
+
 @bp.route("/signin", methods=["GET", "POST"])
 @limiter.limit("10 per hour", methods=["POST"])
 @limiter.limit("5 per hour", methods=["POST"], key_func=rules.email_limit_key("hc-signin-email:"))
@@ -36,8 +59,44 @@ def sign_in():
         if not refusal:
             accounts.send_sign_in_link(g.workspace, g.help_center, form.email.data, now=utcnow())
             return render_template("helpcenter/sign_in_sent.html", email=form.email.data.strip())
+    return _sign_in_page(form, refusal=refusal, status=422 if form.errors or refusal else 200)
+
+
+@bp.post("/signin/password")
+@limiter.limit("10 per minute")
+def sign_in_with_password():
+    form = PasswordSignInForm(prefix="pw")
+    if not form.validate_on_submit():
+        return _sign_in_page(password_form=form, status=422)
+    try:
+        end_user = accounts.sign_in_with_password(g.workspace, form.email.data, form.password.data, now=utcnow())
+    except SignInDelayed as delayed:
+        form.password.errors.append(_("Too many wrong passwords for this address. Try again in %(wait)s, "
+                                      "or ask for a sign-in link.", wait=wait_phrase(delayed.seconds)))
+        page, _status = _sign_in_page(password_form=form)
+        return page, 429, {"Retry-After": str(delayed.seconds)}
+    except accounts.PortalError as error:
+        form.password.errors.append(str(error))
+        return _sign_in_page(password_form=form, status=422)
+    sign_in_browser(end_user, EndUserSession.PASSWORD)
+    return redirect(url_for("helpcenter.my_requests"))
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"])
+@limiter.limit("5 per hour", methods=["POST"], key_func=rules.email_limit_key("hc-signup-email:"))
+def sign_up():
+    form = SignUpForm()
+    refusal = None
+    if form.validate_on_submit():
+        refusal = rules.spam_refusal(g.workspace, honeypot=form.website.data, stamp=form.shown.data,
+                                     texts=(form.name.data,))
+        if not refusal:
+            accounts.sign_up(g.workspace, g.help_center, name=form.name.data, email=form.email.data, now=utcnow())
+            return render_template("helpcenter/sign_up_sent.html", email=form.email.data.strip())
     form.shown.data = rules.form_stamp(g.workspace)
-    return render_template("helpcenter/sign_in.html", form=form, refusal=refusal), 422 if form.errors or refusal else 200
+    return render_template("helpcenter/sign_up.html", form=form, refusal=refusal), \
+        422 if form.errors or refusal else 200
 
 
 @bp.route("/signin/<token>", methods=["GET", "POST"])
@@ -48,8 +107,8 @@ def confirm_sign_in(token):
     try:
         end_user = accounts.sign_in_with_link(g.workspace, token, now=utcnow())
     except accounts.PortalError as error:
-        return render_template("helpcenter/error.html", code=400, message=str(error)), 400
-    session[accounts.session_key(g.workspace)] = accounts.open_session(end_user, now=utcnow())
+        return error_page(400, str(error))
+    sign_in_browser(end_user, EndUserSession.LINK)
     return redirect(url_for("helpcenter.my_requests"))
 
 
@@ -64,12 +123,12 @@ def sign_out():
 @bp.get("/requests/")
 @signed_in_only
 def my_requests():
-    return render_template("helpcenter/requests.html", requests=accounts.requests_of(g.end_user),
+    return render_template("helpcenter/requests.html", requests=portal.requests_of(g.end_user),
                            labels=Status.LABELS)
 
 
 def _my_ticket(number):
-    ticket = accounts.request_of(g.end_user, number)
+    ticket = portal.request_of(g.end_user, number)
     if ticket is None:
         abort(404)
     return ticket
@@ -83,13 +142,13 @@ def request_page(number):
     error = None
     if form.validate_on_submit():
         try:
-            accounts.reply_from_portal(ticket, form.body.data, now=utcnow(), attachments=uploads(form.files))
+            portal.reply_from_portal(ticket, form.body.data, now=utcnow(), attachments=uploads(form.files))
         except accounts.PortalError as refused:
             error = str(refused)
         else:
             flash(_("Your answer was added to request #%(number)d.", number=ticket.number), "success")
             return redirect(url_for("helpcenter.request_page", number=ticket.number))
-    return render_template("helpcenter/request.html", ticket=ticket, messages=accounts.conversation(ticket),
+    return render_template("helpcenter/request.html", ticket=ticket, messages=portal.conversation(ticket),
                            form=form, error=error, labels=Status.LABELS, Message=Message), \
         422 if form.errors or error else 200
 
@@ -101,28 +160,9 @@ def request_attachment(number, attachment_id):
     ticket = _my_ticket(number)
     found = (Attachment.of(g.workspace).join(Message)
              .where(Attachment.id == attachment_id, Message.ticket == ticket,
-                    Message.kind.in_(accounts.VISIBLE_KINDS)).first())
+                    Message.kind.in_(portal.VISIBLE_KINDS)).first())
     if found is None:
         abort(404)
     response = attachment_response(found)  # always a download, never shown here
     response.headers["Cache-Control"] = "private, no-store"
     return response
-
-
-@bp.route("/profile", methods=["GET", "POST"])
-@signed_in_only
-def profile():
-    form = ProfileForm(obj=g.end_user)
-    if form.validate_on_submit():
-        accounts.update_profile(g.end_user, form.name.data)
-        flash(_("Your name was saved."), "success")
-        return redirect(url_for("helpcenter.profile"))
-    return render_template("helpcenter/profile.html", form=form)
-
-
-@bp.post("/profile/sign-out-everywhere")
-def sign_out_everywhere():
-    if g.end_user is not None:
-        accounts.sign_out_everywhere(g.end_user, now=utcnow())
-    session.pop(accounts.session_key(g.workspace), None)
-    return redirect(url_for("helpcenter.home"))

@@ -1,5 +1,5 @@
 """The public contact form at /h/<slug>/contact, its article suggestions and its anti-spam limits."""
-from flask import g, make_response, redirect, render_template, request, url_for
+from flask import abort, g, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from helpdesk.core.clock import utcnow
@@ -62,5 +62,5 @@ def answered(article_id):
     """"This answered my question": counted, and the visitor goes to the article."""
     counted = g.knowledge_public and rules.record_answered(g.workspace, article_id, now=utcnow())
     if not counted:
-        return render_template("helpcenter/error.html", code=404, message=_("There is nothing here.")), 404
+        abort(404)
     return render_template("helpcenter/answered.html")

@@ -2,8 +2,11 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, EmailField, HiddenField, MultipleFileField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms import (BooleanField, EmailField, HiddenField, MultipleFileField, PasswordField, StringField,
+                     TextAreaField)
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+
+from helpdesk.accounts.forms import password_field
 
 
 class SettingsForm(FlaskForm):
@@ -45,6 +48,19 @@ class SignInForm(HumanCheck, FlaskForm):
                        description=_l("We email you a link that signs you in (valid 15 minutes, once)."))
 
 
+class PasswordSignInForm(FlaskForm):
+    """Made with prefix="pw": the sign-in page also holds the link form, whose field ids it must not repeat."""
+
+    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired()])
+
+
+class SignUpForm(HumanCheck, FlaskForm):
+    name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=200)])
+    email = EmailField(_l("Your email"), validators=[DataRequired(), Email(), Length(max=254)],
+                       description=_l("We email you a link to confirm it (valid 15 minutes, once)."))
+
+
 class PortalReplyForm(FlaskForm):
     body = TextAreaField(_l("Your answer"), validators=[DataRequired(_l("Write your answer first."))])
     files = MultipleFileField(_l("Attach files"))
@@ -52,3 +68,15 @@ class PortalReplyForm(FlaskForm):
 
 class ProfileForm(FlaskForm):
     name = StringField(_l("Your name"), validators=[Optional(), Length(max=200)])
+
+
+class EmailChangeForm(FlaskForm):
+    new_email = EmailField(_l("New email"), validators=[DataRequired(), Email(), Length(max=254)],
+                           description=_l("We email a link there; your email changes when you open it."))
+
+
+class PasswordForm(FlaskForm):
+    current_password = PasswordField(_l("Current password"), validators=[Optional()])
+    password = password_field(_l("New password"))
+    confirm = PasswordField(_l("Repeat the new password"),
+                            validators=[DataRequired(), EqualTo("password", _l("The passwords differ."))])

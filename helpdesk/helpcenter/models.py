@@ -1,5 +1,5 @@
 """The public help center of a workspace: its settings and branding (one row per workspace, made on first save)."""
-from peewee import BooleanField, CharField, DateTimeField, ForeignKeyField, TextField
+from peewee import BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField, TextField
 
 from helpdesk.core.clock import utcnow
 from helpdesk.core.storage import register_storage_keys
@@ -41,34 +41,68 @@ class ArticleAnswered(TenantModel):
 class EndUser(TenantModel):
     """A customer's account in one workspace's help center (separate from agents' `User`).
 
-    It exists only once its email was confirmed (by a sign-in link), and it sees the tickets of
-    the workspace's `Customer` with the same email.
+    Made by signing up (name and email) and usable once its email is confirmed: `email_verified_at`
+    is when the owner of `email` opened a link mailed there (`is_verified`). Only then does it see
+    the tickets of the workspace's `Customer` with that email, and only a verified end user can
+    be signed in (every sign-in path confirms or requires it).
     """
 
-    email = CharField(max_length=254)  # lower-cased, confirmed
+    email = CharField(max_length=254)  # lower-cased
     name = CharField(max_length=200, default="")
+    email_verified_at = DateTimeField(null=True)
+    password_hash = CharField(null=True)  # argon2id (core.passwords); None: emailed links only
     last_sign_in_at = DateTimeField(null=True)
 
     class Meta:
         indexes = ((("workspace", "email"), True),)
 
+    @property
+    def is_verified(self):
+        return self.email_verified_at is not None
+
 
 class EndUserToken(TenantModel):
-    """An emailed sign-in link for an address of this workspace: single use, 15 minutes."""
+    """An emailed link of this workspace: single use, 15 minutes.
+
+    SIGN_IN (also the sign-up's confirmation) signs in the account of `email` and confirms that
+    address; CHANGE_EMAIL moves `end_user` to the new address `email` once it is opened there.
+    """
+
+    SIGN_IN, CHANGE_EMAIL = "sign_in", "change_email"
 
     email = CharField(max_length=254)
+    purpose = CharField(max_length=16, default=SIGN_IN)
+    end_user = ForeignKeyField(EndUser, null=True, on_delete="CASCADE")  # CHANGE_EMAIL: whose address
     token_hash = CharField(unique=True)
     expires_at = DateTimeField()
     used_at = DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("workspace", "email", "purpose"), False),)
 
 
 class EndUserSession(TenantModel):
     """A signed-in browser; the cookie holds its random key, the row only the key's hash."""
 
+    LINK, PASSWORD = "link", "password"
+
     end_user = ForeignKeyField(EndUser, on_delete="CASCADE")
+    method = CharField(max_length=16, default=LINK)  # how it signed in: a fresh link may set a new password
     key_hash = CharField(unique=True)
     expires_at = DateTimeField()
     revoked_at = DateTimeField(null=True)
 
 
-MODELS = [HelpCenter, ArticleAnswered, EndUser, EndUserToken, EndUserSession]
+class EndUserSignInThrottle(TenantModel):
+    """Recent password attempts on one address of this help center (`accounts.throttle`'s delay)."""
+
+    email = CharField(max_length=254)
+    failures = IntegerField(default=0)
+    last_attempt_at = DateTimeField()
+    retry_at = DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("workspace", "email"), True),)
+
+
+MODELS = [HelpCenter, ArticleAnswered, EndUser, EndUserToken, EndUserSession, EndUserSignInThrottle]

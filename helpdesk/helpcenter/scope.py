@@ -13,15 +13,15 @@ set, for every public page and the blueprints nested under this one:
 - `g.knowledge_public`: False when the knowledge base is internal-only;
 - `g.end_user`: the signed-in `EndUser` of this workspace, or None.
 
-Error pages under this blueprint use the help center's layout, never the agents' navigation.
+Error pages under this blueprint are the app's (`helpdesk/errors.py`) in the help center's layout
+(`g.error_layout`), never with the agents' navigation.
 """
-from flask import Blueprint, abort, g, redirect, render_template, request, session
+from flask import Blueprint, abort, g, redirect, request, session
 from flask_babel import gettext as _
-from flask_wtf.csrf import CSRFError
 from peewee import JOIN
 
 from helpdesk.core.clock import utcnow
-from helpdesk.errors import upload_limit_mb
+from helpdesk.errors import ErrorLayout, error_page
 from helpdesk.extensions import db, htmx
 from helpdesk.helpcenter.accounts import end_user_of_session, session_key
 from helpdesk.helpcenter.models import HelpCenter
@@ -36,6 +36,14 @@ ALLOWED_WHEN_READ_ONLY = {"helpcenter.sign_out", "helpcenter.sign_out_everywhere
 
 helpcenter_bp = Blueprint("helpcenter", __name__, url_prefix="/h/<help_slug>")
 
+# The app's error pages (helpdesk/errors.py) in the help center's layout, worded for visitors.
+ERROR_LAYOUT = ErrorLayout("helpcenter/error.html", {
+    403: "That is not allowed here.",
+    404: "There is nothing here. Check the address.",
+    413: "That upload is larger than %(size)d MB. Nothing was sent: go back and attach fewer or smaller files.",
+    429: "Too many attempts. Please wait a few minutes and try again.",
+})
+
 
 def help_center_by_slug(slug):
     """The workspace with its settings as `.help_center` (None when never saved): one query."""
@@ -47,6 +55,7 @@ def help_center_by_slug(slug):
 @helpcenter_bp.url_value_preprocessor
 def load_help_center(endpoint, values):
     """Runs before every before_request hook (CSRF too), so even a refused form gets a branded page."""
+    g.error_layout = ERROR_LAYOUT  # before the first abort: even "not found" is the help center's page
     slug = values.pop("help_slug", None) if values else None
     db.connect_db()  # before the request's own hook: a connection opened by the query below would never close
     found = help_center_by_slug(slug) if slug else None
@@ -84,7 +93,7 @@ def refuse_write():
     message = _(READ_ONLY_NOTICE)
     if htmx:
         return message, 403
-    return render_template("helpcenter/error.html", code=403, message=message), 403
+    return error_page(403, message)
 
 
 @helpcenter_bp.url_defaults
@@ -92,27 +101,3 @@ def add_help_slug(endpoint, values):
     """Fill in the current help center when building one of its URLs (nested blueprints too)."""
     if endpoint.startswith("helpcenter.") and "help_slug" not in values and g.get("workspace"):
         values["help_slug"] = g.workspace.slug
-
-
-ERROR_MESSAGES = {
-    400: "The request could not be understood.",
-    403: "That is not allowed here.",
-    404: "There is nothing here. Check the address.",
-    413: "That upload is larger than %(size)d MB. Nothing was sent: go back and attach fewer or smaller files.",
-    429: "Too many attempts. Please wait a few minutes and try again.",
-}
-
-
-def _error_page(error):
-    if getattr(error, "response", None) is not None:  # a page made for it (a rate limit met on a form)
-        return error.response
-    code = getattr(error, "code", 400) or 400
-    if isinstance(error, CSRFError):
-        message = _("This form has expired or was sent from elsewhere. Reload the page and try again.")
-    else:
-        message = _(ERROR_MESSAGES.get(code, ERROR_MESSAGES[400]), size=upload_limit_mb())
-    return render_template("helpcenter/error.html", code=code, message=message), code
-
-
-for _code in ERROR_MESSAGES:
-    helpcenter_bp.register_error_handler(_code, _error_page)

@@ -10,7 +10,8 @@ from helpdesk.billing.models import Deletion, Invoice, LifecycleNotice
 from helpdesk.billing.services import create_invoice, create_plan, subscribe
 from helpdesk.core import storage
 from helpdesk.core.audit import AuditEntry
-from helpdesk.helpcenter.models import ArticleAnswered, EndUser, EndUserSession, EndUserToken, HelpCenter
+from helpdesk.helpcenter.models import (ArticleAnswered, EndUser, EndUserSession, EndUserSignInThrottle,
+                                       EndUserToken, HelpCenter)
 from helpdesk.knowledge.models import Article
 from helpdesk.mail import ingest
 from helpdesk.mail.jobs import fetch_due_mailboxes
@@ -77,6 +78,7 @@ def fill_workspace(name, plan):
     EndUserSession.create(workspace=workspace, end_user=end_user, key_hash=f"{name}-key", expires_at=START)
     fill_suggestions(workspace, end_user, ticket, agent, START)
     SupportAccess.create(workspace=workspace, granted_by_id=owner.id, expires_at=START)
+    EndUserSignInThrottle.create(workspace=workspace, email=end_user.email, last_attempt_at=START)
     keys = [a.storage_key for a in Attachment.of(workspace)] + [ingest.InboundEmail.of(workspace).get().raw_key]
     return workspace, owner, invoice, keys
 

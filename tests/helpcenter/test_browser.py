@@ -32,7 +32,7 @@ def branded_center():
     return workspace, owner
 
 
-def test_a_visitor_writes_signs_in_by_the_emailed_link_answers_and_the_agent_sees_it(app, new_page, shots):
+def test_a_visitor_writes_signs_up_signs_in_by_the_emailed_link_answers_and_the_agent_sees_it(app, new_page, shots):
     workspace, owner = branded_center()
     page = new_page()
     page.set_viewport_size(LAPTOP)
@@ -65,10 +65,12 @@ def test_a_visitor_writes_signs_in_by_the_emailed_link_answers_and_the_agent_see
     [ack] = sent_mail(app, to="ann@client.example")
     assert ack["Subject"] == "[#1] printer jams" and "support@acme.example" in ack["Reply-To"]
 
-    # The visitor signs in by the emailed link, finds the request and answers from the portal.
+    # The visitor signs up, signs in by the emailed link, finds the request and answers from the portal.
     page.get_by_role("link", name="Sign in").click()
+    page.get_by_role("link", name="Sign up with your name and email").click()
+    page.get_by_label("Your name").fill("Ann Lee")
     page.get_by_label("Your email").fill("ann@client.example")
-    page.get_by_role("button", name="Email me a sign-in link").click()
+    page.get_by_role("button", name="Sign up and confirm my email").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
     page.goto(link_in(sent_mail(app, to="ann@client.example")[-1]))
     page.get_by_role("button", name="Sign in").click()

@@ -6,37 +6,18 @@ from datetime import timedelta
 import pytest
 
 from helpdesk.core.clock import utcnow
-from helpdesk.helpcenter import accounts
+from helpdesk.helpcenter import accounts, portal
 from helpdesk.helpcenter.models import EndUser
 from helpdesk.helpcenter.services import help_center_of
 from helpdesk.tickets import services as tickets
 from helpdesk.tickets.models import Message, Status, Ticket
-from tests.conftest import link_in, sent_mail
 from tests.factories import make_customer, make_ticket, make_workspace, owner_of
-from tests.helpcenter.helpers import form_fields
+from tests.helpcenter.helpers import ask_link, form_fields, sign_up, signed_in, use_link
 
 
 @pytest.fixture
 def acme():
     return make_workspace(name="Acme")
-
-
-def ask_link(app, client, workspace, email="ann@client.example"):
-    page = client.get(f"/h/{workspace.slug}/signin").get_data(as_text=True)
-    response = client.post(f"/h/{workspace.slug}/signin", data={"email": email, **form_fields(page)})
-    assert response.status_code == 200 and "Check your email" in response.get_data(as_text=True)
-    link = link_in(sent_mail(app, to=email)[-1])
-    return link.replace("http://localhost", "")
-
-
-def use_link(client, path):
-    return client.post(path, data=form_fields(client.get(path).get_data(as_text=True)))
-
-
-def signed_in(app, client, workspace, email="ann@client.example"):
-    response = use_link(client, ask_link(app, client, workspace, email))
-    assert response.status_code == 302 and response.location.endswith("/requests/")
-    return EndUser.of(workspace).where(EndUser.email == email).get()
 
 
 @pytest.fixture
@@ -45,6 +26,8 @@ def link_token(monkeypatch):
     def ask(workspace, now):
         sent = {}
         monkeypatch.setattr(accounts, "send_email", lambda *args, **kwargs: sent.update(kwargs))
+        if not EndUser.of(workspace).exists():
+            EndUser.create(workspace=workspace, email="ann@client.example", email_verified_at=now, created_at=now)
         accounts.send_sign_in_link(workspace, help_center_of(workspace), "Ann@Client.example", now=now)
         return sent["link"].rsplit("/", 1)[1]
     return ask
@@ -64,7 +47,6 @@ def test_a_sign_in_link_expires_after_15_minutes(app_context, acme, link_token):
     token = link_token(acme, now)
     with pytest.raises(accounts.PortalError, match="expired"):
         accounts.sign_in_with_link(acme, token, now=now + timedelta(minutes=15, seconds=1))
-    assert EndUser.select().count() == 0
 
 
 def test_r6_a_link_of_one_workspace_signs_nobody_in_to_another(app_context, acme, link_token):
@@ -74,7 +56,7 @@ def test_r6_a_link_of_one_workspace_signs_nobody_in_to_another(app_context, acme
 
 
 def test_opening_the_link_does_not_use_it_only_the_button_does(app, client, acme):
-    path = ask_link(app, client, acme)
+    path = sign_up(app, client, acme)
     assert "Sign in to Acme" in client.get(path).get_data(as_text=True)
     assert client.get(path).status_code == 200  # a mail scanner's visit leaves the link usable
     assert use_link(client, path).status_code == 302
@@ -126,7 +108,7 @@ def test_a_closed_request_takes_no_reply(app_context, acme):
     ticket = make_ticket(acme)
     tickets.change_status(ticket, owner_of(acme).user, Status.CLOSED, now=utcnow())
     with pytest.raises(accounts.PortalError, match="closed"):
-        accounts.reply_from_portal(ticket, "Hello?", now=utcnow())
+        portal.reply_from_portal(ticket, "Hello?", now=utcnow())
 
 
 def test_r6_an_end_user_of_one_workspace_sees_nothing_of_another(app, client, acme):
