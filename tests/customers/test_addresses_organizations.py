@@ -7,8 +7,8 @@ from bench.querycount import count_queries
 from helpdesk.customers import addresses, organizations
 from helpdesk.customers import services as customers
 from helpdesk.customers.models import Customer, CustomerEmail, Organization
-from helpdesk.helpcenter.accounts import requests_of
 from helpdesk.helpcenter.models import EndUser
+from helpdesk.helpcenter.portal import requests_of
 from helpdesk.tickets.models import Ticket
 from tests.conftest import post, sign_in
 from tests.factories import customer_mail, make_customer, make_ticket, make_workspace, owner_of
@@ -51,7 +51,7 @@ def test_the_help_center_finds_tickets_by_a_further_verified_address(acme):
     carla = make_customer(acme, email="carla@client.example")
     ticket = make_ticket(acme, carla, subject="Printer")
     addresses.add_email(carla, "carla@home.example", now=NOW)
-    end_user = EndUser.create(workspace=acme, email="carla@home.example")
+    end_user = EndUser.create(workspace=acme, email="carla@home.example", email_verified_at=NOW)
     assert [t.id for t in requests_of(end_user)] == [ticket.id]
 
 

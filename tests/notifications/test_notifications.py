@@ -2,7 +2,7 @@
 import pytest
 
 from helpdesk.core.clock import utcnow
-from helpdesk.helpcenter.accounts import reply_from_portal
+from helpdesk.helpcenter.portal import reply_from_portal
 from helpdesk.mail.signatures import signature_of
 from helpdesk.notifications import services
 from helpdesk.notifications.models import Kind, Notification
