@@ -128,7 +128,9 @@ def purge_workspace(deletion_id, *, now, batch=BATCH):
     if deletion is None or deletion.finished_at is not None:
         return deletion
     workspace_id = deletion.workspace_id
-    steps = [lambda: _delete_search_batch(workspace_id, batch)]
+    # A search document costs about four rows' time to delete (each of its words): a quarter batch keeps
+    # that transaction as short as the others (at 1M tickets: 0.4 s against 0.09 s a batch of messages).
+    steps = [lambda: _delete_search_batch(workspace_id, max(1, batch // 4))]
     steps += [lambda m=model: _delete_batch(m, m.workspace == workspace_id, batch) for model in _tenant_models()]
     for step in steps:
         while True:

@@ -34,7 +34,9 @@ def announcement_banner():
         return {"announcement_banner": None}
     if "announcement_banner" not in g:
         g.announcement_banner = announcements.banner_for(current_user.id, now=utcnow())
-    return {"announcement_banner": g.announcement_banner, "dismiss_form": ConfirmForm()}
+    # formdata=None: the form must not read the request's body, which may be the reason this page is
+    # an error page (a 413 upload would raise again while the error page renders).
+    return {"announcement_banner": g.announcement_banner, "dismiss_form": ConfirmForm(formdata=None)}
 
 
 @notices_bp.route("/terms/accept", methods=["GET", "POST"])
