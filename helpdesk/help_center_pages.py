@@ -11,10 +11,12 @@ import helpdesk.helpcenter.contact_views  # noqa: F401
 import helpdesk.helpcenter.profile_views  # noqa: F401
 import helpdesk.helpcenter.views  # noqa: F401
 import helpdesk.knowledge.public  # noqa: F401
+import helpdesk.suggestions.public  # noqa: F401
 import helpdesk.suggestions.unsubscribe_views  # noqa: F401
-from helpdesk import knowledge
+from helpdesk import knowledge, suggestions
 from helpdesk.helpcenter.scope import helpcenter_bp
 
 helpcenter_bp.register_blueprint(knowledge.public_bp)
+helpcenter_bp.register_blueprint(suggestions.board_bp)
 
 __all__ = ["helpcenter_bp"]

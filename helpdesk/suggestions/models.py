@@ -69,7 +69,7 @@ class Suggestion(TenantModel):
     status = CharField(max_length=16, default=SuggestionStatus.OPEN)
     status_changed_at = DateTimeField(default=utcnow)
     vote_count = IntegerField(default=0)
-    trending_votes = IntegerField(default=0)  # votes of the last 14 days, kept on vote and recounted daily
+    trending_votes = IntegerField(default=0)  # votes of the last 14 days: +1 per vote; the daily recount of expired votes is not written yet
     comment_count = IntegerField(default=0)  # visible comments
     official_reply = TextField(default="")
     official_reply_html = TextField(default="")

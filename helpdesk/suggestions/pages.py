@@ -1,0 +1,128 @@
+"""What the public board's pages read, each in a fixed number of queries whatever the board's size.
+
+Lists are keyset pages read in index order: top by (vote_count, id), trending by (trending_votes, id),
+new by id, each after the last row of the page before (never OFFSET).
+"""
+import operator
+from datetime import timedelta
+from functools import reduce
+
+from peewee import JOIN, Tuple
+
+from helpdesk.helpcenter.models import EndUser
+from helpdesk.suggestions.models import Suggestion, SuggestionComment, SuggestionStatus, SuggestionTag, SuggestionVote
+from helpdesk.suggestions.services import comment_visible, visible
+
+PAGE_SIZE = 20
+ROADMAP_SIZE = 30
+DONE_RECENTLY = timedelta(days=30)
+ORDERS = {"top": Suggestion.vote_count, "trending": Suggestion.trending_votes, "new": None}
+MAX_COMMENTS = 500
+
+
+def _ordered(query, order, after):
+    """`query` in the list's order, after the cursor `after` ("count.id" or "id"), one page (+1 to know of more)."""
+    column = ORDERS[order]
+    if column is None:
+        if after:
+            query = query.where(Suggestion.id < after[-1])
+        return query.order_by(Suggestion.id.desc())
+    if after and len(after) == 2:
+        query = query.where(Tuple(column, Suggestion.id) < Tuple(*after))
+    return query.order_by(column.desc(), Suggestion.id.desc())
+
+
+def parse_cursor(value):
+    try:
+        return tuple(int(part) for part in (value or "").split(".") if part)[:2]
+    except ValueError:
+        return ()
+
+
+def cursor_of(suggestion, order):
+    column = ORDERS[order]
+    return str(suggestion.id) if column is None else f"{getattr(suggestion, column.name)}.{suggestion.id}"
+
+
+def board_page(workspace, viewer, *, order="top", status=None, tag_id=None, mine=False, voted=False, after=()):
+    """(suggestions with `.tag`, the viewer's voted ids among them, cursor of the next page or None)."""
+    order = order if order in ORDERS else "top"
+    query = visible(Suggestion.of(workspace, Suggestion, SuggestionTag)
+                    .join(SuggestionTag, JOIN.LEFT_OUTER, on=(Suggestion.tag == SuggestionTag.id), attr="tag"),
+                    viewer)
+    if status in SuggestionStatus.ALL:
+        query = query.where(Suggestion.status == status)
+    if tag_id:
+        query = query.where(Suggestion.tag == tag_id)
+    if viewer is not None and mine:
+        query = query.where(Suggestion.author == viewer.id)
+    if viewer is not None and voted:
+        query = query.where(Suggestion.id.in_(SuggestionVote.select(SuggestionVote.suggestion).where(
+            SuggestionVote.workspace == workspace, SuggestionVote.email == viewer.email)))
+    rows = list(_ordered(query, order, after).limit(PAGE_SIZE + 1))
+    more = cursor_of(rows[PAGE_SIZE - 1], order) if len(rows) > PAGE_SIZE else None
+    rows = rows[:PAGE_SIZE]
+    return rows, voted_ids(viewer, rows), more
+
+
+def voted_ids(viewer, suggestions):
+    """Which of `suggestions` the viewer voted for (one query, none for a visitor)."""
+    if viewer is None or not suggestions:
+        return set()
+    return {vote.suggestion_id for vote in SuggestionVote.select(SuggestionVote.suggestion).where(
+        SuggestionVote.email == viewer.email, SuggestionVote.suggestion.in_([s.id for s in suggestions]))}
+
+
+def roadmap(workspace, *, now):
+    """{status: suggestions} for planned and in progress (most voted first) and done in the last 30 days
+    (newest first): one query per column."""
+    columns = {}
+    for status in SuggestionStatus.ROADMAP:
+        column = visible(Suggestion.of(workspace).where(Suggestion.status == status), None)
+        if status == SuggestionStatus.DONE:
+            column = column.where(Suggestion.status_changed_at >= now - DONE_RECENTLY).order_by(
+                Suggestion.status_changed_at.desc(), Suggestion.id.desc())
+        else:
+            column = column.order_by(Suggestion.vote_count.desc(), Suggestion.id.desc())
+        columns[status] = list(column.limit(ROADMAP_SIZE))
+    return columns
+
+
+def suggestion_of(workspace, suggestion_id, viewer):
+    """The suggestion with `.tag` as `viewer` may see it, a merged one too (its page redirects); or None."""
+    found = (Suggestion.of(workspace, Suggestion, SuggestionTag)
+             .join(SuggestionTag, JOIN.LEFT_OUTER, on=(Suggestion.tag == SuggestionTag.id), attr="tag")
+             .where(Suggestion.id == suggestion_id).first())
+    if found is None or found.merged_into_id:
+        return found
+    if (found.hidden or found.held_for_review) and (viewer is None or found.author_id != viewer.id):
+        return None
+    return found
+
+
+def comment_threads(suggestion, viewer):
+    """[(comment, [replies])] oldest first, authors joined (one query); what the viewer may not see is left out."""
+    rows = (SuggestionComment.select(SuggestionComment, EndUser)
+            .join(EndUser, JOIN.LEFT_OUTER, on=(SuggestionComment.author == EndUser.id), attr="author")
+            .where(SuggestionComment.suggestion == suggestion).order_by(SuggestionComment.id).limit(MAX_COMMENTS))
+    threads, replies = [], {}
+    for comment in rows:
+        if not comment_visible(comment, viewer):
+            continue
+        if comment.parent_id is None:
+            replies[comment.id] = []
+            threads.append((comment, replies[comment.id]))
+        elif comment.parent_id in replies:
+            replies[comment.parent_id].append(comment)
+    return threads
+
+
+def similar(workspace, title, limit=5):
+    """Up to `limit` visible, not declined suggestions whose title holds one of the typed words, most voted first."""
+    words = sorted({word.strip("%_") for word in (title or "").lower().split() if len(word.strip("%_")) >= 4},
+                   key=len, reverse=True)[:3]
+    if not words:
+        return []
+    matches = reduce(operator.or_, [Suggestion.title ** f"%{word}%" for word in words])
+    query = visible(Suggestion.of(workspace), None).where(Suggestion.status != SuggestionStatus.DECLINED, matches)
+    return list(query.order_by(Suggestion.vote_count.desc(), Suggestion.id.desc()).limit(limit))
