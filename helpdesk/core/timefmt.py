@@ -6,11 +6,11 @@ picks (the signed-in person's, else the workspace's default, else `BABEL_DEFAULT
 names the zone, so a reader never has to guess. No script rewrites a time, so a page reads the
 same with or without JS.
 """
-from datetime import timezone
+from datetime import date, datetime, timezone
 
 import pytz
 from flask import current_app, g, has_request_context
-from flask_babel import format_datetime, gettext
+from flask_babel import format_date, format_datetime, gettext
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -57,7 +57,9 @@ def datetime_filter(value):
 
 
 def date_filter(value):
-    """A stored time's day only, as `<time datetime="...Z">2 Dec 2026</time>`."""
+    """A stored time's day only, as `<time datetime="...Z">2 Dec 2026</time>`; a plain date is that day."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return Markup('<time datetime="{}">{}</time>').format(value.isoformat(), format_date(value, DATE_FORMAT))
     return _time_element(value, DATE_FORMAT)
 
 

@@ -175,9 +175,12 @@ def _ticket_page(ticket, reply_form=None, note_form=None, status=200):
     properties = PropertiesForm(status=ticket.status, priority=ticket.priority,
                                 assignee=str(ticket.assignee_id or ""), tags=", ".join(context["tags"]))
     properties.assignee.choices = _agent_choices()
-    reply_form = reply_form or _composer_form(context)
     canned_id = request.args.get("canned", type=int)
-    if canned_id and not reply_form.body.data:
+    # The canned reply alone in the box (not after the draft): the picker's script inserts the box's text
+    # at the cursor of the agent's box, which holds the draft already. A form sent back with errors stays.
+    fill_canned = canned_id and reply_form is None
+    reply_form = reply_form or _composer_form(context)
+    if fill_canned:
         canned = CannedReply.of(g.workspace).where(CannedReply.id == canned_id).first()
         if canned:
             reply_form.body.data = tickets.fill_placeholders(canned.body, ticket, ticket.customer, current_user)
