@@ -10,7 +10,7 @@ def test_agent_links_a_ticket_and_marks_done_with_hostile_data(app, new_page, sh
     with app.app_context():
         workspace = make_workspace()
         owner = owner_of(workspace).user
-        suggestion = Suggestion.create(workspace=workspace, title="Dark " + HOSTILE, description_html="<p>Please</p>")
+        suggestion = Suggestion.create(workspace=workspace, title=("Dark " + HOSTILE)[:Suggestion.title.max_length], description_html="<p>Please</p>")
         ticket = make_ticket(workspace, make_customer(workspace, email="cara@client.example"), subject="Dark " + HOSTILE)
     page = new_page()
     page.set_viewport_size({"width": 1366, "height": 850})

@@ -27,8 +27,8 @@ def _both_widths(page, shots, name):
 def test_an_agent_merges_two_tickets_and_the_pages_fit_with_hostile_data(app, new_page, shots):
     workspace = make_workspace(name="Acme")
     owner = owner_of(workspace).user
-    User.update(name=f"Ann {LONG_WORD}").where(User.id == owner.id).execute()
-    Workspace.update(business_name=HOSTILE, business_address=HOSTILE).where(Workspace.id == workspace.id).execute()
+    User.update(name=f"Ann {LONG_WORD}"[:User.name.max_length]).where(User.id == owner.id).execute()
+    Workspace.update(business_name=HOSTILE[:200], business_address=HOSTILE).where(Workspace.id == workspace.id).execute()
     carla = make_customer(workspace, email="carla@client.example", name=HOSTILE)
     addresses.add_email(carla, f"{'c' * 60}@{'home' * 20}.example", now=utcnow())
     org = organizations.save_organization(workspace, None, None, name=HOSTILE, domain="client.example", now=utcnow())
