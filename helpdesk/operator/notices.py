@@ -4,7 +4,7 @@ accept before anything else (R37), and the announcement banner they can dismiss.
 The hooks attach to the `workspace` blueprint (imports point one way: the operator knows the
 workspaces, not the reverse), so they are imported before that blueprint is registered.
 """
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 
 from helpdesk.core.clock import utcnow
@@ -14,14 +14,23 @@ from helpdesk.workspaces.forms import ConfirmForm
 from helpdesk.workspaces.scope import workspace_bp
 
 notices_bp = Blueprint("notices", __name__)
+# The person (user id) whose terms were found current in this browser session. Signing in empties the
+# session, so the latest terms are read once per sign-in (R37: "at their next sign-in"), not per request.
+TERMS_CHECKED = "terms_checked_for"
 
 
 @workspace_bp.before_request
 def require_current_terms():
     """An owner whose accepted terms are older than the version in force accepts it first; admins and
-    agents go on (runs after `scope.load_workspace`, which set `g.membership`)."""
-    if g.get("membership") is not None and g.membership.is_owner and terms.must_accept(current_user):
+    agents go on (runs after `scope.load_workspace`, which set `g.membership`). The check costs one
+    query at an owner's first workspace page of a sign-in, then nothing: terms published meanwhile
+    are asked for at the next sign-in."""
+    membership = g.get("membership")
+    if membership is None or not membership.is_owner or session.get(TERMS_CHECKED) == current_user.id:
+        return None
+    if terms.must_accept(current_user):
         return redirect(url_for("notices.accept_terms", next=request.full_path if request.method == "GET" else None))
+    session[TERMS_CHECKED] = current_user.id
     return None
 
 
@@ -47,6 +56,7 @@ def accept_terms():
     latest = terms.must_accept(current_user)
     target = _safe_next(request.args.get("next")) or home_for(current_user)
     if latest is None:
+        session[TERMS_CHECKED] = current_user.id
         return redirect(target)
     form = AcceptTermsForm(version=latest.version)
     if form.validate_on_submit():
@@ -55,6 +65,7 @@ def accept_terms():
         except terms.TermsError as error:
             flash(str(error), "error")
             return redirect(url_for("notices.accept_terms", next=request.args.get("next")))
+        session[TERMS_CHECKED] = current_user.id
         flash(f"Thank you: you accepted the terms, version {latest.version}.", "success")
         return redirect(target)
     return render_template("operator/accept_terms.html", form=form, terms=latest), 422 if form.errors else 200

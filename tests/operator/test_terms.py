@@ -8,7 +8,7 @@ from helpdesk.operator import terms
 from helpdesk.operator.terms import TermsAcceptance, TermsNotice
 from helpdesk.workspaces.models import Invitation, Role, Workspace
 from helpdesk.workspaces.services import change_status
-from tests.conftest import post, sent_mail, sign_in
+from tests.conftest import csrf_token, post, sent_mail, sign_in
 from tests.factories import add_member, make_user, make_workspace, owner_of
 
 NOW = datetime(2026, 12, 1, 10, 0)
@@ -120,3 +120,23 @@ def test_the_accept_page_does_not_follow_a_next_to_another_site(app, client):
     sign_in(client, owner)
     response = post(client, "/terms/accept?next=//evil.example/", {"version": "2027-01-01", "accept": "y"})
     assert response.status_code == 302 and "evil.example" not in response.headers["Location"]
+
+
+def test_the_terms_are_read_once_per_sign_in_and_asked_for_at_the_next_one(app, client):
+    from bench.querycount import count_queries
+
+    with app.app_context():
+        workspace = make_workspace()
+        owner = owner_of(workspace).user
+    sign_in(client, owner)
+    assert client.get(f"/w/{workspace.slug}/tickets/").status_code == 200  # nothing to accept: remembered
+    with count_queries() as counter:
+        assert client.get(f"/w/{workspace.slug}/tickets/").status_code == 200
+    assert not [sql for sql in counter.statements if "termsversion" in sql.lower()]
+    with app.app_context():
+        publish()
+    assert client.get(f"/w/{workspace.slug}/tickets/").status_code == 200  # this sign-in checked already
+    client.post("/signout", data={"csrf_token": csrf_token(client)})
+    sign_in(client, owner)
+    page = client.get(f"/w/{workspace.slug}/tickets/")
+    assert page.status_code == 302 and "/terms/accept" in page.headers["Location"]
