@@ -1,7 +1,7 @@
 """Console forms: the second factor, and the operator's actions on workspaces, invoices and plans."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, DecimalField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
@@ -52,6 +52,29 @@ class PlanForm(FlaskForm):
     price_per_seat = IntegerField(_l("Price per seat per month, in cents, tax excluded"),
                                   validators=[InputRequired(), NumberRange(min=0)])
     currency = StringField(_l("Currency"), default="EUR", validators=[DataRequired(), Length(min=3, max=3)])
+
+
+class EditPlanForm(FlaskForm):
+    """Rename a plan and set its discount per prepaid period, in percent (stored as basis points)."""
+
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=80)])
+    discount_1 = DecimalField(_l("Discount, 1 month prepaid (%)"), places=2,
+                              validators=[InputRequired(), NumberRange(min=0, max=100)])
+    discount_3 = DecimalField(_l("Discount, 3 months prepaid (%)"), places=2,
+                              validators=[InputRequired(), NumberRange(min=0, max=100)])
+    discount_6 = DecimalField(_l("Discount, 6 months prepaid (%)"), places=2,
+                              validators=[InputRequired(), NumberRange(min=0, max=100)])
+    discount_12 = DecimalField(_l("Discount, 12 months prepaid (%)"), places=2,
+                               validators=[InputRequired(), NumberRange(min=0, max=100)])
+
+    PERIODS = (1, 3, 6, 12)
+
+    def plan_values(self):
+        """The form as `billing.edit_plan` values: the name, and each discount in basis points."""
+        values = {"name": self.name.data}
+        for months in self.PERIODS:
+            values[f"discount_{months}"] = int((self[f"discount_{months}"].data * 100).to_integral_value())
+        return values
 
 
 class PriceChangeForm(FlaskForm):

@@ -1,5 +1,5 @@
-"""The console's plans (R11): create, schedule a price change (30 days' notice, from the next period
-bought), retire with 3 months' notice. Billing's services do the rules, as for `flask billing plans`."""
+"""The console's plans (R11): create, rename and set the discounts per prepaid period, schedule a price
+change (30 days' notice, from the next period bought), retire with 3 months' notice. Billing's services do the rules, as for `flask billing plans`."""
 from datetime import datetime, time
 
 from flask import abort, flash, g, redirect, render_template, url_for
@@ -9,7 +9,7 @@ from helpdesk.billing import services as billing
 from helpdesk.billing.models import Plan, PriceChange
 from helpdesk.core.clock import utcnow
 from helpdesk.operator import bp
-from helpdesk.operator.forms import PlanForm, PriceChangeForm, RetireForm
+from helpdesk.operator.forms import EditPlanForm, PlanForm, PriceChangeForm, RetireForm
 from helpdesk.operator.log import record_action
 
 
@@ -20,6 +20,7 @@ def _plans_page(status=200, **forms):
     forms.setdefault("create_form", PlanForm(prefix="new"))
     return render_template("operator/plans.html", plans=billing.plans(), changes=changes, now=utcnow(),
                            price_form=forms.pop("price_form", None) or PriceChangeForm(),
+                           edit_form=forms.pop("edit_form", None) or EditPlanForm(formdata=None),
                            retire_form=forms.pop("retire_form", None) or RetireForm(), **forms), status
 
 
@@ -61,6 +62,22 @@ def _plan_or_404(plan_id):
 
 def _start_of(day):
     return datetime.combine(day, time())
+
+
+@bp.route("/plans/<int:plan_id>/edit", methods=["POST"])
+def edit_plan(plan_id):
+    """Rename the plan and set its discounts (its price changes only by scheduling, below)."""
+    plan, form, now = _plan_or_404(plan_id), EditPlanForm(), utcnow()
+    if not form.validate_on_submit():
+        return _plans_page(422, edit_form=form, edit_plan=plan.id)
+    before = plan.name
+
+    def action():
+        billing.edit_plan(plan, form.plan_values(), now=now)
+        record_action(g.operator, "edit_plan", now=now, plan=before, **form.plan_values())
+        return plan
+    return _run(action, form.name, {"edit_form": form, "edit_plan": plan.id},
+                lambda plan: _("Plan %(name)s saved.", name=plan.name))
 
 
 @bp.route("/plans/<int:plan_id>/price", methods=["POST"])

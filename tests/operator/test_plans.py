@@ -36,3 +36,34 @@ def test_create_schedule_and_retire_a_plan(app):
     actions = {e.action for e in OperatorLogEntry.select().where(OperatorLogEntry.operator == operator)}
     assert {"create_plan", "schedule_price_change", "retire_plan"} <= actions
     assert post(client, "/operator/plans/9999/retire", {"retire_on": far}).status_code == 404
+
+
+def test_rename_a_plan_and_set_its_discounts_per_period(app):
+    client, operator = console_client(app)
+    post(client, "/operator/plans/", {"new-name": "Team", "new-price_per_seat": "1500", "new-currency": "EUR"})
+    post(client, "/operator/plans/", {"new-name": "Business", "new-price_per_seat": "2500", "new-currency": "EUR"})
+    plan = Plan.get(Plan.name == "Team")
+    page = client.get("/operator/plans/").get_data(as_text=True)
+    assert 'id="name-%d"' % plan.id in page and 'value="Team"' in page
+    saved = post(client, f"/operator/plans/{plan.id}/edit", {"name": "Team plus", "discount_1": "0", "discount_3": "5",
+                                                             "discount_6": "7.5", "discount_12": "12.25"})
+    assert saved.status_code == 302
+    plan = Plan.get_by_id(plan.id)
+    assert plan.name == "Team plus" and plan.price_per_seat == 1500
+    assert [plan.discount(months) for months in (1, 3, 6, 12)] == [0, 500, 750, 1225]
+    assert "12.25" in client.get("/operator/plans/").get_data(as_text=True)
+    entry = OperatorLogEntry.get(OperatorLogEntry.action == "edit_plan")
+    assert entry.operator_id == operator.id and '"plan": "Team"' in entry.details and "1225" in entry.details
+
+    taken = post(client, f"/operator/plans/{plan.id}/edit", {"name": "Business", "discount_1": "0", "discount_3": "0",
+                                                             "discount_6": "0", "discount_12": "0"})
+    assert taken.status_code == 422 and "already a plan named Business" in taken.get_data(as_text=True)
+    too_much = post(client, f"/operator/plans/{plan.id}/edit", {"name": "Team plus", "discount_1": "101",
+                                                                "discount_3": "0", "discount_6": "0", "discount_12": "0"})
+    assert too_much.status_code == 422
+    unsigned = client.post(f"/operator/plans/{plan.id}/edit", data={"name": "X", "discount_1": "50", "discount_3": "0",
+                                                                    "discount_6": "0", "discount_12": "0"})
+    assert unsigned.status_code in (400, 422)
+    plan = Plan.get_by_id(plan.id)
+    assert plan.name == "Team plus" and plan.discount(1) == 0 and plan.discount(12) == 1225
+    assert post(client, "/operator/plans/9999/edit", {"name": "X"}).status_code == 404

@@ -55,6 +55,11 @@ def test_an_operator_suspends_and_restores_a_workspace(app, new_page, shots):
     page.get_by_label("Price per seat per month, in cents, tax excluded").fill("1500")
     page.get_by_role("button", name="Create the plan").click()
     assert page.get_by_text("created.").is_visible()
+    page.get_by_text("or change its discounts…").click()
+    page.get_by_label("Discount, 12 months prepaid (%)").fill("12.5")
+    page.get_by_role("button", name="Save the plan").click()
+    assert page.get_by_text("saved.").is_visible()
+    page.get_by_text("or change its discounts…").click()
     _both_widths(page, shots, "operator-plans")
 
     owner_page = new_page()
