@@ -242,15 +242,6 @@ def restore_revision(workspace, actor, article, version, *, now):
                         state=old.state, category_id=category_id, now=now, base_version=article.version)
 
 
-def agent_articles(workspace, *, query="", state=None, limit=100):
-    """Articles for the agents' list: a search over every state, or the latest updated."""
-    states = [state] if state in State.ALL else list(State.ALL)
-    if query.strip():
-        return [hit.article for hit in search.search_articles(workspace.id, query, states, limit=limit)]
-    return list(Article.of(workspace).where(Article.state.in_(states)).order_by(Article.updated_at.desc())
-                .limit(limit))
-
-
 # --- what visitors see ---------------------------------------------------------------------------------
 
 LISTED_FIELDS = (Article.id, Article.workspace, Article.category, Article.title, Article.slug, Article.summary,

@@ -8,6 +8,7 @@ from helpdesk.core.render import render
 from helpdesk.core.urls import external_url
 from helpdesk.knowledge import bp, found_or_404, images
 from helpdesk.knowledge import services as kb
+from helpdesk.knowledge.agent_list import PAGE_SIZE, agent_articles
 from helpdesk.knowledge.forms import ArticleForm, CategoryForm, ImageForm
 from helpdesk.knowledge.markup import render_markdown
 from helpdesk.knowledge.models import State
@@ -31,8 +32,10 @@ def _category_choices(tree, top_only=False, none_label=None):
 @bp.route("/")
 def index():
     query, state = request.args.get("q", ""), request.args.get("state", "")
+    page = agent_articles(g.workspace, query=query, state=state, before=request.args.get("before"),
+                          after=request.args.get("after"))
     return render("knowledge/index.html", "knowledge/_articles.html", query=query, state=state, states=State,
-                  articles=kb.agent_articles(g.workspace, query=query, state=state),
+                  page=page, articles=page.articles, page_size=PAGE_SIZE,
                   tree=kb.category_tree(g.workspace), failed=kb.top_failed_searches(g.workspace, now=utcnow(), limit=10))
 
 

@@ -144,3 +144,47 @@ def test_agents_read_internal_articles_rendered(client, app):
     page = client.get(kb(workspace, f"articles/{article.id}")).get_data(as_text=True)
     assert '<h2 id="s-step-one">' in page and "Call the bank." in page and "<script>x" not in page
     assert "Internal (agents only)" in page and "Edit the article" not in page
+
+
+def listed_titles(html):
+    return re.findall(r'/knowledge/articles/\d+">([^<]+)</a>', html)
+
+
+def pager_link(html, label):
+    found = re.search(r'<a href="([^"]+)">' + re.escape(label) + "</a>", html)
+    return found.group(1).replace("&amp;", "&") if found else None
+
+
+def test_the_article_list_pages_by_last_update_with_older_and_newer_links_keeping_the_state_filter(client, desk):
+    from datetime import datetime, timedelta
+
+    start = datetime(2026, 11, 1, 9, 0)
+    # 56 published a minute apart, except ties (5 and 6, 15 and 16...: the id breaks them, also across the
+    # first page's end), and drafts in between.
+    for n in range(56):
+        make_article(desk, f"Published {n:02d}", now=start + timedelta(minutes=n - (n % 10 == 6)))
+        if n % 7 == 0:
+            make_article(desk, f"Draft {n:02d}", state=State.DRAFT, now=start + timedelta(minutes=n, seconds=30))
+    newest_first = [a.title for a in Article.select().where(Article.state == State.PUBLISHED)
+                    .order_by(Article.updated_at.desc(), Article.id.desc())]
+
+    first = client.get(kb(desk, "?state=published")).get_data(as_text=True)
+    assert listed_titles(first) == newest_first[:50] and pager_link(first, "← Newer") is None
+    older = pager_link(first, "Older →")
+    assert "state=published" in older
+    second = client.get(older).get_data(as_text=True)
+    assert listed_titles(second) == newest_first[50:] and pager_link(second, "Older →") is None
+    back = client.get(pager_link(second, "← Newer")).get_data(as_text=True)
+    assert listed_titles(back) == newest_first[:50] and pager_link(back, "← Newer") is None
+
+    every_state = client.get(kb(desk)).get_data(as_text=True)
+    assert "Draft 49" in every_state and len(listed_titles(every_state)) == 50
+    assert "state=" not in pager_link(every_state, "Older →")
+    assert listed_titles(client.get(kb(desk, "?before=nonsense|x")).get_data(as_text=True)) == listed_titles(every_state)
+
+
+def test_a_search_of_the_article_list_shows_its_best_matches_without_pages(client, desk):
+    make_article(desk, "Printer jams")
+    make_article(desk, "Password reset")
+    page = client.get(kb(desk, "?q=printer")).get_data(as_text=True)
+    assert listed_titles(page) == ["Printer jams"] and 'class="pager"' not in page
