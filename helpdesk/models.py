@@ -39,8 +39,9 @@ def all_models():
     from helpdesk.suggestions.models import MODELS as suggestions
     from helpdesk.tickets.drafts import MODELS as drafts
     from helpdesk.tickets.models import MODELS as tickets
+    from helpdesk.tickets.watchers import MODELS as watchers
     from helpdesk.workspaces.models import MODELS as workspaces
 
-    return sort_models([AuditEntry, SystemEmail, *accounts, *workspaces, *customers, *tickets, *drafts, *mail,
+    return sort_models([AuditEntry, SystemEmail, *accounts, *workspaces, *customers, *tickets, *drafts, *watchers, *mail,
                         *notifications, *billing, *helpcenter, *knowledge, *operator, PeriodicRun, DailySnapshot,
                         *terms, *announcements, *suggestions])

@@ -1,7 +1,7 @@
 """Who hears of what: mentions in notes, assignments, customer replies; read state; email preferences.
 
-The tickets domain calls `note_added`, `ticket_assigned` and `customer_wrote` by name (imports point one
-way: notifications import tickets). Each writes in-app rows in the caller's transaction; the emails are
+The tickets domain calls `note_added`, `ticket_assigned` and `customer_wrote` (the assignee and the
+watchers of `tickets.watchers`) by name (imports point one way: notifications import tickets). Each writes in-app rows in the caller's transaction; the emails are
 system mail (`core.mailer.send_email`: a stored row and a job with retries), sent only to people who
 want them (`NotificationPreference`, all kinds by default).
 """
@@ -15,6 +15,7 @@ from helpdesk.core.mailer import send_email
 from helpdesk.core.urls import external_url
 from helpdesk.tickets.models import Ticket
 from helpdesk.tickets.services import assignable_agents, preview_of
+from helpdesk.tickets.watchers import watcher_ids
 from helpdesk.workspaces.models import Workspace
 from helpdesk.notifications.models import EMAIL_FIELD, Kind, Notification, NotificationPreference
 
@@ -93,9 +94,13 @@ def ticket_assigned(ticket, actor, assignee_id, *, now):
 
 
 def customer_wrote(ticket, message, *, now):
-    """The assignee sees the customer's new message in the menu (by email: `email_customer_reply`)."""
-    if ticket.assignee_id:
-        _notify(ticket, ticket.assignee_id, Kind.CUSTOMER_REPLY, None, message.body_text, now)
+    """The assignee and the ticket's watchers see the customer's new message in the menu (each once).
+
+    By email only the assignee hears of it (`email_customer_reply`): watching is a quieter way to follow.
+    """
+    people = ([ticket.assignee_id] if ticket.assignee_id else []) + watcher_ids(ticket)
+    for user_id in dict.fromkeys(people):
+        _notify(ticket, user_id, Kind.CUSTOMER_REPLY, None, message.body_text, now)
 
 
 def email_customer_reply(ticket, message, sender, *, now):

@@ -1,7 +1,7 @@
 """Merging two tickets of one customer, and splitting a message off into a ticket of its own.
 
-A merge moves the messages (their attachments follow), events and tags of one ticket into the
-other; the merged ticket is closed, points at the other (`Ticket.merged_into`, its page redirects)
+A merge moves the messages (their attachments follow), events, tags and watchers of one ticket into
+the other (a tag or watcher both had is kept once); the merged ticket is closed, points at the other (`Ticket.merged_into`, its page redirects)
 and keeps no search document (its words are added to the other's). A split moves one customer
 message, with its attachments, into a new ticket of the same customer (both tickets' search
 documents are written again). Both write a `TicketEvent` on each ticket and an audit row; mail
@@ -14,6 +14,7 @@ from helpdesk.extensions import db, is_postgres
 from helpdesk.tickets import search
 from helpdesk.tickets.models import Message, Status, Ticket, TicketEvent, TicketTag, TicketViewer
 from helpdesk.tickets.services import TicketError, _event, create_numbered_ticket, preview_of
+from helpdesk.tickets.watchers import move_watchers
 
 COUNTED = (Message.CUSTOMER, Message.REPLY)  # what `Ticket.message_count` counts (notes are not)
 
@@ -69,6 +70,7 @@ def merge_tickets(workspace, actor, source, target, *, now):
         target_tags = TicketTag.select(TicketTag.tag).where(TicketTag.ticket == target)
         TicketTag.update(ticket=target).where(TicketTag.ticket == source, TicketTag.tag.not_in(target_tags)).execute()
         TicketTag.delete().where(TicketTag.ticket == source).execute()
+        move_watchers(source, target)
         TicketViewer.delete().where(TicketViewer.ticket == source).execute()
         _refresh_counts(target, now)
         firsts = [t for t in (target.first_response_at, source.first_response_at) if t]

@@ -1,14 +1,15 @@
-"""Saved views and snooze: the routes that organize the inbox. Thin: validate, call one service, redirect."""
+"""Saved views, snooze and watching: the routes that organize the inbox. Thin: validate, call one service, redirect."""
 from datetime import timezone
 from zoneinfo import ZoneInfo
 
-from flask import abort, flash, g, redirect, request, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from helpdesk.core.clock import utcnow
-from helpdesk.tickets import bp, saved_views, snooze
+from helpdesk.extensions import htmx
+from helpdesk.tickets import bp, saved_views, snooze, watchers
 from helpdesk.tickets.filters import Filters
 from helpdesk.tickets.forms import SavedViewForm, SnoozeForm
 from helpdesk.tickets.services import TicketError
@@ -74,4 +75,20 @@ def snooze_ticket(number):
 def unsnooze_ticket(number):
     snooze.unsnooze(get_ticket(number), current_user._get_current_object(), now=utcnow())
     flash(_("Ticket #%(number)d is back in the inbox.", number=number), "success")
+    return redirect(url_for("workspace.tickets.ticket_view", number=number))
+
+
+@bp.route("/<int:number>/watch", methods=["POST"])
+def watch_ticket(number):
+    """Watch (`watch=1`) or stop watching the ticket: the button in place (htmx), or back to the page."""
+    ticket = get_ticket(number)
+    watching = request.form.get("watch") == "1"
+    if watching:
+        watchers.watch(ticket, current_user.id, now=utcnow())
+    else:
+        watchers.unwatch(ticket, current_user.id)
+    if htmx:
+        return render_template("tickets/_watch.html", ticket=ticket, watching=watching, changed=True)
+    flash(_("You are watching ticket #%(number)d: its customer's replies appear in your notifications.", number=number)
+          if watching else _("You no longer watch ticket #%(number)d.", number=number), "success")
     return redirect(url_for("workspace.tickets.ticket_view", number=number))

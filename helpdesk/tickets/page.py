@@ -11,6 +11,7 @@ from helpdesk.tickets.inbox import Assignee
 from helpdesk.tickets.models import Attachment, CannedReply, Channel, Message, Priority, Status, Ticket, TicketEvent
 from helpdesk.tickets.sending import held_replies
 from helpdesk.tickets.services import other_viewers, reply_refusal, tags_of
+from helpdesk.tickets.watchers import watching_flag
 
 OTHER_TICKETS_SHOWN = 10
 # Stored values in words, for the history and the sidebar (translated where shown).
@@ -46,7 +47,8 @@ class AttachmentLinks:
 
 
 def ticket_page_context(workspace, ticket, user, *, now, url_for_attachment=None):
-    """The ticket with its customer and assignee, conversation, history, tags and sidebar lists."""
+    """The ticket with its customer and assignee (and whether `user` watches it), conversation, history, tags and
+    sidebar lists."""
     from flask import url_for
 
     def default_url(attachment, inline=False):
@@ -54,7 +56,8 @@ def ticket_page_context(workspace, ticket, user, *, now, url_for_attachment=None
                        inline="1" if inline else None)
 
     url_for_attachment = url_for_attachment or default_url
-    ticket = (Ticket.select(Ticket, Customer, Assignee).join(Customer)
+    ticket = (Ticket.select(Ticket, Customer, Assignee, watching_flag(Ticket.id, user.id).alias("watching"))
+              .join(Customer)
               .switch(Ticket).join(Assignee, JOIN.LEFT_OUTER, on=(Ticket.assignee == Assignee.id), attr="assignee")
               .where(Ticket.id == ticket.id).get())
     customer = ticket.customer

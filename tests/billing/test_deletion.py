@@ -26,6 +26,7 @@ from helpdesk.tickets import services as tickets
 from helpdesk.tickets.filters import Filters
 from helpdesk.tickets.models import Attachment
 from helpdesk.tickets.search import count_workspace_documents
+from helpdesk.tickets.watchers import watch
 from helpdesk.customers.models import Customer, CustomerEmail, Organization
 from helpdesk.workspaces.models import FormerSlug, Membership, Role, TenantModel, TrialClaim, Workspace
 from helpdesk.workspaces.services import WorkspaceError, invite
@@ -59,6 +60,7 @@ def fill_workspace(name, plan):
     tickets.record_presence(ticket, agent, replying=False, now=START)
     tickets.add_note(ticket, owner, f"@{agent.name} can you look?", now=START)  # a mention: a Notification
     save_draft(ticket, agent.id, body="Half-written answer", now=START)
+    watch(ticket, agent.id, now=START)
     saved_views.save_view(workspace, agent, "Hardware", Filters(tag="hardware"), shared=True, now=START)
     mailbox = Mailbox.create(workspace=workspace, address=f"support@{name.lower()}.example", imap_host="imap.example",
                              smtp_host="smtp.example")
