@@ -1,4 +1,4 @@
-"""Forms of the console's dashboard-side pages (terms, announcements, jobs) and of the owners' terms page."""
+"""Forms of the console's dashboard-side pages (terms, announcements, jobs, moderation) and of the owners' terms page."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
@@ -21,3 +21,10 @@ class AnnouncementForm(FlaskForm):
     body = TextAreaField(_l("Text"), validators=[DataRequired(), Length(max=20000)])
     state = SelectField(_l("Workspaces in state"), default="")
     plan = SelectField(_l("Workspaces on plan"), default="")
+
+
+class HideForm(FlaskForm):
+    """The moderation queue's hide: the reason is shown to the author, as the workspace's own hide does."""
+
+    reason = TextAreaField(_l("Reason (its author reads it)"),
+                           validators=[DataRequired(_l("Say why: its author reads the reason.")), Length(max=300)])

@@ -6,6 +6,7 @@ workspace go through `log.record_action`; their link goes into `templates/operat
 """
 from helpdesk.operator import access, access_views, console_views, plan_views, support_views, workspace_views  # noqa: F401,E501
 from helpdesk.operator import dashboard_views, notice_views  # noqa: F401  (dashboard, jobs, terms, announcements)
+from helpdesk.operator import moderation_views  # noqa: F401
 from helpdesk.operator import bp as operator_bp
 
 __all__ = ["operator_bp"]

@@ -93,6 +93,7 @@ class Suggestion(TenantModel):
             (("workspace", "status", "status_changed_at", "id"), False),  # roadmap: done recently
             (("workspace", "tag", "vote_count", "id"), False),
             (("author", "id"), False),  # mine
+            (("held_for_review", "id"), False),  # the operator's moderation queue, across workspaces
         )
 
 
@@ -128,7 +129,10 @@ class SuggestionComment(TenantModel):
     deleted_at = DateTimeField(null=True)  # shown as "deleted" so that its replies keep their place
 
     class Meta:
-        indexes = ((("suggestion", "id"), False),)
+        indexes = (
+            (("suggestion", "id"), False),
+            (("held_for_review", "id"), False),  # the operator's moderation queue, across workspaces
+        )
 
 
 class SuggestionReport(TenantModel):
@@ -144,6 +148,7 @@ class SuggestionReport(TenantModel):
     class Meta:
         indexes = (
             (("workspace", "resolved_at", "id"), False),
+            (("resolved_at", "suggestion", "comment"), False),  # the operator's queue: open reports, all workspaces
             (("reporter", "suggestion", "comment"), True),  # once per person and thing
         )
 

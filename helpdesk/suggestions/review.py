@@ -3,11 +3,13 @@
 A hidden post or comment stays visible to its author with the reason (the public pages read `hidden`
 and `hidden_reason`); a deleted comment keeps its place for its replies (`deleted_at`); a deleted post
 is gone with its votes and comments. With the board's `hold_first_posts` on, a person's first post and
-comments wait (`held_for_review`) in the queue until approved; rejecting deletes them.
+comments wait (`held_for_review`) in the queue until approved; rejecting deletes them. End users'
+reports of a post or comment wait until resolved (`resolve_reports`; the operator's moderation queue,
+`helpdesk/operator/moderation.py`, lists them across workspaces).
 """
 from helpdesk.core import audit
 from helpdesk.extensions import db
-from helpdesk.suggestions.models import Suggestion, SuggestionBoard, SuggestionComment
+from helpdesk.suggestions.models import Suggestion, SuggestionBoard, SuggestionComment, SuggestionReport
 
 REASON_LENGTH = 300
 QUEUE_LENGTH = 100
@@ -94,3 +96,20 @@ def reject(workspace, actor, row, *, now):
         delete_suggestion(workspace, actor, row, now=now)
     else:
         delete_comment(workspace, actor, row, now=now)
+
+
+def resolve_reports(workspace, actor, row, *, now):
+    """The open reports of a post (not those of its comments) or of a comment are dealt with by `actor`.
+    Returns how many were open."""
+    _own(workspace, row)
+    if isinstance(row, SuggestionComment):
+        which = SuggestionReport.comment == row.id
+    else:
+        which = (SuggestionReport.suggestion == row.id) & SuggestionReport.comment.is_null()
+    resolved = (SuggestionReport.update(resolved_at=now, resolved_by=actor)
+                .where(SuggestionReport.workspace == workspace, which, SuggestionReport.resolved_at.is_null())
+                .execute())
+    if resolved:
+        audit.record("suggestion.reports_resolved", now=now, workspace=workspace, actor=actor,
+                     kind=type(row).__name__, id=row.id, reports=resolved)
+    return resolved
