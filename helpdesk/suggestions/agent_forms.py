@@ -1,4 +1,4 @@
-"""The agents' suggestion forms: status with an official reply, a ticket's link or new suggestion."""
+"""The agents' suggestion forms: status with an official reply, the text, a ticket's link or new suggestion."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField, TextAreaField
@@ -25,3 +25,10 @@ class SuggestionFromTicketForm(FlaskForm):
 
 class MergeForm(FlaskForm):
     target_id = IntegerField(_l("Merge into suggestion number"), validators=[DataRequired(_l("Give the number of the suggestion to keep."))])
+
+
+class EditForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(_l("Give the suggestion a title.")), Length(max=200)],
+                        id="edit-title")
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=10000)], id="edit-description",
+                                description=_l("Markdown, shown on the public board as soon as it is saved."))

@@ -4,8 +4,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from helpdesk.core.clock import utcnow
-from helpdesk.suggestions import moderation, review, tickets_link
-from helpdesk.suggestions.agent_forms import LinkTicketForm, MergeForm, StatusForm, SuggestionFromTicketForm
+from helpdesk.suggestions import moderation, pages, review, services, tickets_link
+from helpdesk.suggestions.agent_forms import EditForm, LinkTicketForm, MergeForm, StatusForm, SuggestionFromTicketForm
 from helpdesk.suggestions.models import SuggestionStatus
 from helpdesk.tickets.models import Ticket
 
@@ -25,12 +25,16 @@ def _ticket(number):
 
 @bp.get("/")
 def index():
-    status = request.args.get("status", "")
-    if status and status not in SuggestionStatus.ALL:
+    order = request.args.get("sort", "new")
+    filters = {"status": request.args.get("status") or None, "tag_id": request.args.get("tag", type=int),
+               "linked": bool(request.args.get("linked")), "reported": bool(request.args.get("reported"))}
+    if filters["status"] and filters["status"] not in SuggestionStatus.ALL:
         abort(404)
-    rows, next_after = moderation.agent_list(g.workspace, status=status, after=request.args.get("after", type=int))
-    return render_template("suggestions/agents/index.html", suggestions=rows, next_after=next_after, status=status,
-                           labels=SuggestionStatus.LABELS)
+    rows, more = pages.agent_page(g.workspace, order=order, after=pages.parse_cursor(request.args.get("after")),
+                                  **filters)
+    return render_template("suggestions/agents/index.html", suggestions=rows, more=more, filters=filters,
+                           order=order if order in pages.ORDERS else "new", tags=services.tags_of(g.workspace),
+                           labels=SuggestionStatus.LABELS, filtered=any(filters.values()))
 
 
 @bp.route("/<int:suggestion_id>", methods=["GET", "POST"])
@@ -50,13 +54,30 @@ def show(suggestion_id):
     return _show(suggestion, form=form)
 
 
-def _show(suggestion, form=None, merge_form=None):
+def _show(suggestion, form=None, merge_form=None, edit_form=None):
     form = form or StatusForm(obj=suggestion)
     merge_form = merge_form or MergeForm()
-    status = 422 if form.errors or merge_form.errors else 200
+    edit_form = edit_form or EditForm(obj=suggestion, formdata=None)
+    status = 422 if form.errors or merge_form.errors or edit_form.errors else 200
     return render_template("suggestions/agents/show.html", suggestion=suggestion, form=form, merge_form=merge_form,
-                           tickets=tickets_link.linked_tickets(suggestion),
+                           edit_form=edit_form, tickets=tickets_link.linked_tickets(suggestion),
                            labels=SuggestionStatus.LABELS), status
+
+
+@bp.post("/<int:suggestion_id>/edit")
+def edit(suggestion_id):
+    """The title and the description, as the public board shows them."""
+    suggestion, form = _suggestion(suggestion_id), EditForm()
+    if form.validate_on_submit():
+        try:
+            changed = moderation.edit_text(g.workspace, _actor(), suggestion, title=form.title.data,
+                                           description=form.description.data, now=utcnow())
+        except moderation.ModerationError as error:
+            form.title.errors.append(str(error))
+        else:
+            flash(_("Saved: the public board shows the new text.") if changed else _("Nothing changed."), "success")
+            return redirect(url_for("workspace.suggestions.show", suggestion_id=suggestion.id))
+    return _show(suggestion, edit_form=form)
 
 
 @bp.post("/<int:suggestion_id>/merge")

@@ -1,4 +1,4 @@
-"""The team's moderation of a suggestion (R31): status with an official reply, merge; each action audited.
+"""The team's moderation of a suggestion (R31): status with an official reply, the text, merge; each audited.
 
 A status change or a new official reply tells the followers by one email each (`notify`); a move to
 done also marks the linked tickets and tells everyone who asked by ticket (`tickets_link.ship`), still
@@ -7,8 +7,9 @@ one email per person.
 from flask_babel import gettext as _
 
 from helpdesk.core import audit
+from helpdesk.core.slugs import slugify
 from helpdesk.extensions import db
-from helpdesk.knowledge.markup import render_markdown
+from helpdesk.knowledge.markup import clean_text, render_markdown
 from helpdesk.suggestions import notify, tickets_link
 from helpdesk.suggestions.models import (Suggestion, SuggestionComment, SuggestionReport, SuggestionStatus,
                                          SuggestionSubscription, SuggestionVote, TicketSuggestion)
@@ -26,15 +27,24 @@ def get_suggestion(workspace, suggestion_id):
     return found
 
 
-def agent_list(workspace, *, status="", after=None, limit=50):
-    """Suggestions newest first (merged ones left out), optionally of one status; keyset pages. (rows, next id)."""
-    query = Suggestion.of(workspace).where(Suggestion.merged_into.is_null())
-    if status:
-        query = query.where(Suggestion.status == status)
-    if after:
-        query = query.where(Suggestion.id < after)
-    rows = list(query.order_by(Suggestion.id.desc()).limit(limit + 1))
-    return rows[:limit], rows[limit - 1].id if len(rows) > limit else None
+def edit_text(workspace, actor, suggestion, *, title, description, now):
+    """The team corrects the title and the description (Markdown, sanitized as on the public side); the public
+    page shows the new text at once (its old address redirects to the new slug). Returns True when it changed."""
+    if suggestion.workspace_id != workspace.id:
+        raise LookupError("not of this workspace")
+    title, description = clean_text(title).strip()[:200], clean_text(description or "").strip()
+    if not title:
+        raise ModerationError(_("Give the suggestion a title."))
+    if (title, description) == (suggestion.title, suggestion.description):
+        return False
+    with db.database.atomic():
+        Suggestion.update(title=title, slug=slugify(title, max_length=80, fallback="suggestion"),
+                          description=description, description_html=render_markdown(description)[0],
+                          updated_at=now).where(Suggestion.id == suggestion.id).execute()
+        audit.record("suggestion.edited", now=now, workspace=workspace, actor=actor, suggestion=suggestion.id,
+                     title_before=suggestion.title, title_changed=title != suggestion.title,
+                     description_changed=description != suggestion.description)
+    return True
 
 
 def change_status(workspace, actor, suggestion, status, official_reply, *, now):

@@ -1,4 +1,5 @@
-"""What the public board's pages read, each in a fixed number of queries whatever the board's size.
+"""What the board's pages read (the public ones and the agents' list), each in a fixed number of queries
+whatever the board's size.
 
 Lists are keyset pages read in index order: top by (vote_count, id), trending by (trending_votes, id),
 new by id, each after the last row of the page before (never OFFSET).
@@ -7,13 +8,15 @@ import operator
 from datetime import timedelta
 from functools import reduce
 
-from peewee import JOIN, Tuple
+from peewee import JOIN, Tuple, fn
 
 from helpdesk.helpcenter.models import EndUser
-from helpdesk.suggestions.models import Suggestion, SuggestionComment, SuggestionStatus, SuggestionTag, SuggestionVote
+from helpdesk.suggestions.models import (Suggestion, SuggestionComment, SuggestionReport, SuggestionStatus,
+                                         SuggestionTag, SuggestionVote, TicketSuggestion)
 from helpdesk.suggestions.services import comment_visible, visible
 
 PAGE_SIZE = 20
+AGENT_PAGE_SIZE = 50
 ROADMAP_SIZE = 30
 DONE_RECENTLY = timedelta(days=30)
 ORDERS = {"top": Suggestion.vote_count, "trending": Suggestion.trending_votes, "new": None}
@@ -44,25 +47,59 @@ def cursor_of(suggestion, order):
     return str(suggestion.id) if column is None else f"{getattr(suggestion, column.name)}.{suggestion.id}"
 
 
-def board_page(workspace, viewer, *, order="top", status=None, tag_id=None, mine=False, voted=False, after=()):
-    """(suggestions with `.tag`, the viewer's voted ids among them, cursor of the next page or None)."""
-    order = order if order in ORDERS else "top"
-    query = visible(Suggestion.of(workspace, Suggestion, SuggestionTag)
-                    .join(SuggestionTag, JOIN.LEFT_OUTER, on=(Suggestion.tag == SuggestionTag.id), attr="tag"),
-                    viewer)
+def _with_tags(workspace):
+    return (Suggestion.of(workspace, Suggestion, SuggestionTag)
+            .join(SuggestionTag, JOIN.LEFT_OUTER, on=(Suggestion.tag == SuggestionTag.id), attr="tag"))
+
+
+def _filtered(query, status, tag_id):
     if status in SuggestionStatus.ALL:
         query = query.where(Suggestion.status == status)
     if tag_id:
         query = query.where(Suggestion.tag == tag_id)
+    return query
+
+
+def _one_page(query, order, after, size):
+    """(rows, cursor of the next page or None)."""
+    rows = list(_ordered(query, order, after).limit(size + 1))
+    return rows[:size], cursor_of(rows[size - 1], order) if len(rows) > size else None
+
+
+def board_page(workspace, viewer, *, order="top", status=None, tag_id=None, mine=False, voted=False, after=()):
+    """(suggestions with `.tag`, the viewer's voted ids among them, cursor of the next page or None)."""
+    order = order if order in ORDERS else "top"
+    query = _filtered(visible(_with_tags(workspace), viewer), status, tag_id)
     if viewer is not None and mine:
         query = query.where(Suggestion.author == viewer.id)
     if viewer is not None and voted:
         query = query.where(Suggestion.id.in_(SuggestionVote.select(SuggestionVote.suggestion).where(
             SuggestionVote.workspace == workspace, SuggestionVote.email == viewer.email)))
-    rows = list(_ordered(query, order, after).limit(PAGE_SIZE + 1))
-    more = cursor_of(rows[PAGE_SIZE - 1], order) if len(rows) > PAGE_SIZE else None
-    rows = rows[:PAGE_SIZE]
+    rows, more = _one_page(query, order, after, PAGE_SIZE)
     return rows, voted_ids(viewer, rows), more
+
+
+def agent_page(workspace, *, order="new", status=None, tag_id=None, linked=False, reported=False, after=()):
+    """The agents' list: every suggestion not merged away (hidden and held ones too), with `.tag`, `.ticket_count`
+    and `.report_count` (open reports); only those linked to a ticket, or with an open report, when asked.
+    (rows, cursor of the next page or None), in three queries."""
+    order = order if order in ORDERS else "new"
+    query = _filtered(_with_tags(workspace).where(Suggestion.merged_into.is_null()), status, tag_id)
+    links = TicketSuggestion.select(TicketSuggestion.suggestion)
+    reports = SuggestionReport.select(SuggestionReport.suggestion).where(SuggestionReport.resolved_at.is_null())
+    if linked:
+        query = query.where(fn.EXISTS(links.where(TicketSuggestion.suggestion == Suggestion.id)))
+    if reported:
+        query = query.where(fn.EXISTS(reports.where(SuggestionReport.suggestion == Suggestion.id)))
+    rows, more = _one_page(query, order, after, AGENT_PAGE_SIZE)
+    ids = [row.id for row in rows]
+    tickets = dict(TicketSuggestion.select(TicketSuggestion.suggestion, fn.COUNT(TicketSuggestion.id))
+                   .where(TicketSuggestion.suggestion.in_(ids)).group_by(TicketSuggestion.suggestion).tuples()) if ids else {}
+    open_reports = dict(reports.select_extend(fn.COUNT(SuggestionReport.id)).where(SuggestionReport.suggestion.in_(ids))
+                        .group_by(SuggestionReport.suggestion).tuples()) if ids else {}
+    for row in rows:
+        row.ticket_count, row.report_count = tickets.get(row.id, 0), open_reports.get(row.id, 0)
+    return rows, more
 
 
 def voted_ids(viewer, suggestions):
