@@ -21,6 +21,14 @@ class SearchForm(FlaskForm):
     q = StringField(_l("Name or address"), validators=[Optional(), Length(max=120)])
     state = SelectField(_l("State"), validators=[Optional()])
     plan = SelectField(_l("Plan"), validators=[Optional()])
+    seats_min = IntegerField(_l("Seats, at least"), validators=[Optional(), NumberRange(min=0, max=100000)])
+    seats_max = IntegerField(_l("Seats, at most"), validators=[Optional(), NumberRange(min=0, max=100000)])
+    tickets_min = IntegerField(_l("Tickets, at least"), validators=[Optional(), NumberRange(min=0, max=10**9)])
+    tickets_max = IntegerField(_l("Tickets, at most"), validators=[Optional(), NumberRange(min=0, max=10**9)])
+    paid_before = DateField(_l("Paid until, before"), validators=[Optional()])
+    inactive_since = DateField(_l("No member signed in since"), validators=[Optional()])
+
+    MORE = ("seats_min", "seats_max", "tickets_min", "tickets_max", "paid_before", "inactive_since")
 
 
 class ExtendTrialForm(FlaskForm):

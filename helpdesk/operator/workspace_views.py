@@ -1,4 +1,6 @@
 """The console's workspaces: the list, a workspace's page, and the operator's actions on it."""
+from datetime import datetime, time
+
 from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
@@ -20,11 +22,21 @@ def workspaces():
     form.state.choices = [SelectChoice("", _("Every state but deleted"))] + [
         SelectChoice(state, state) for state in Workspace.STATUSES]
     form.plan.choices = [SelectChoice("", _("Every plan"))] + [SelectChoice(str(plan.id), plan.name) for plan in all_plans]
-    filters = form.data if form.validate() else {"q": "", "state": "", "plan": ""}
-    rows, after = list_workspaces(search=filters["q"] or "", state=filters["state"] or "",
-                                  plan_id=int(filters["plan"]) if filters["plan"] else None,
-                                  after=request.args.get("after", type=int))
-    return render_template("operator/workspaces.html", form=form, rows=rows, after=after, now=utcnow())
+    form.validate()
+    # A filter with an error is shown with it and left out; the others apply.
+    value = {name: (field.data if not field.errors else None) for name, field in form._fields.items()}
+    rows, after = list_workspaces(
+        search=value["q"] or "", state=value["state"] or "", plan_id=int(value["plan"]) if value["plan"] else None,
+        seats=(value["seats_min"], value["seats_max"]), tickets=(value["tickets_min"], value["tickets_max"]),
+        paid_before=_start_of_day(value["paid_before"]), inactive_since=_start_of_day(value["inactive_since"]),
+        after=request.args.get("after", type=int))
+    kept = {name: request.args[name] for name in form._fields if request.args.get(name) and not form[name].errors}
+    return render_template("operator/workspaces.html", form=form, rows=rows, after=after, now=utcnow(), kept=kept,
+                           more_open=any(name in kept or form[name].errors for name in SearchForm.MORE))
+
+
+def _start_of_day(day):
+    return datetime.combine(day, time()) if day else None
 
 
 def _workspace_or_404(workspace_id):

@@ -60,6 +60,53 @@ def test_the_list_searches_filters_and_pages_in_a_fixed_number_of_queries(app):
     assert list_workspaces(search="%")[0] == []  # a LIKE wildcard is a plain character
 
 
+def test_the_list_filters_by_seats_tickets_paid_until_and_last_sign_in(app):
+    from datetime import datetime
+
+    from helpdesk.accounts.models import User
+
+    plan = _plan()
+    small, big, busy, quiet = (make_workspace(name=name) for name in ("Small", "Big", "Busy", "Quiet"))
+    subscribe(small, plan, seats=2), subscribe(big, plan, seats=40)
+    for _ in range(3):
+        make_ticket(busy)
+    Workspace.update(paid_until=datetime(2027, 1, 10)).where(Workspace.id == small.id).execute()
+    Workspace.update(paid_until=datetime(2027, 6, 1)).where(Workspace.id == big.id).execute()
+    User.update(last_sign_in_at=datetime(2026, 11, 20)).where(User.id == owner_of(busy).user.id).execute()
+    User.update(last_sign_in_at=datetime(2026, 6, 1)).where(User.id == owner_of(quiet).user.id).execute()
+
+    def names(**filters):
+        with count_queries() as counter:
+            rows, _after = list_workspaces(**filters)
+        assert counter.count == 1
+        return sorted(w.name for w in rows)
+    assert names(seats=(10, None)) == ["Big"] and names(seats=(1, 5)) == ["Small"]
+    assert names(tickets=(1, None)) == ["Busy"] and names(tickets=(None, 0)) == ["Big", "Quiet", "Small"]
+    assert names(paid_before=datetime(2027, 2, 1)) == ["Small"]
+    assert names(inactive_since=datetime(2026, 11, 1)) == ["Big", "Quiet", "Small"]  # never, or not since
+    assert names(inactive_since=datetime(2026, 11, 1), seats=(None, 100)) == ["Big", "Small"]
+
+    client, _operator = console_client(app)
+    page = client.get("/operator/workspaces/?seats_min=10&paid_before=2027-12-31").get_data(as_text=True)
+    assert ">Big<" in page and ">Small<" not in page
+    refused = client.get("/operator/workspaces/?seats_min=-1&tickets_min=1&paid_before=soon").get_data(as_text=True)
+    assert ">Busy<" in refused and ">Small<" not in refused  # the good filter applies, the bad ones are said
+    assert "Not a valid date value." in refused and "Number must be between 0 and 100000." in refused
+
+
+def test_the_next_page_keeps_the_filters(app):
+    import re
+
+    Workspace.insert_many([{"name": f"Team {i}", "slug": f"team-{i}", "status": "trial", "created_at": utcnow()}
+                           for i in range(52)]).execute()
+    client, _operator = console_client(app)
+    page = client.get("/operator/workspaces/?q=Team&state=trial&tickets_max=0").get_data(as_text=True)
+    link = re.search(r'href="([^"]*after=[^"]*)"', page).group(1).replace("&amp;", "&")
+    assert "tickets_max=0" in link and "q=Team" in link and "state=trial" in link
+    rest = client.get(link).get_data(as_text=True)
+    assert len(re.findall(r'href="/operator/workspaces/\d+"', rest)) == 2 and ">Team 0<" in rest
+
+
 def test_the_list_page_shows_hostile_names_escaped(app):
     make_workspace(name="<script>alert(1)</script>")
     client, _operator = console_client(app)

@@ -29,6 +29,14 @@ def test_an_operator_suspends_and_restores_a_workspace(app, new_page, shots):
     page.get_by_label("Name or address").fill("Acme")
     page.get_by_role("button", name="Show").click()
     _both_widths(page, shots, "operator-workspaces")
+    page.get_by_label("Name or address").fill("")
+    page.get_by_text("Seats, tickets, paid until, last sign-in…").click()
+    page.get_by_label("Tickets, at least").fill("1")
+    page.get_by_label("No member signed in since").fill("2030-01-01")
+    page.get_by_role("button", name="Show").click()
+    assert page.get_by_role("link", name=f"Acme {HOSTILE}"[:120]).is_visible()
+    assert page.get_by_role("link", name="Gone Ltd").count() == 0  # no ticket there
+    _both_widths(page, shots, "operator-workspaces-filtered")
     page.get_by_role("link", name=f"Acme {HOSTILE}"[:120]).click()
     _both_widths(page, shots, "operator-workspace")
 
