@@ -37,6 +37,7 @@ PERIODIC_JOBS = [
     ("helpdesk.operator.snapshots.snapshot_daily", 3600),  # the dashboard's figures, one row per day
     ("helpdesk.operator.announcements.send_waiting_announcements", 3600),  # held back by one-a-day
     ("helpdesk.suggestions.notify.send_due_notices", 60),  # suggestion mail held back by the hourly limit
+    ("helpdesk.suggestions.trending.recount_trending", 24 * 3600),  # trending: votes of the last 14 days
     ("helpdesk.tickets.jobs.wake_snoozed_tickets", 60),  # snoozed tickets whose time came
 ]
 

@@ -69,7 +69,8 @@ class Suggestion(TenantModel):
     status = CharField(max_length=16, default=SuggestionStatus.OPEN)
     status_changed_at = DateTimeField(default=utcnow)
     vote_count = IntegerField(default=0)
-    trending_votes = IntegerField(default=0)  # votes of the last 14 days: +1 per vote; the daily recount of expired votes is not written yet
+    trending_votes = IntegerField(default=0)  # votes since trending_since (`trending`: recounted daily to 14 days)
+    trending_since = DateTimeField(null=True)  # the cutoff of the last recount; None: every vote counts
     comment_count = IntegerField(default=0)  # visible comments
     official_reply = TextField(default="")
     official_reply_html = TextField(default="")
@@ -109,7 +110,8 @@ class SuggestionVote(TenantModel):
         indexes = (
             (("suggestion", "email"), True),
             (("workspace", "email", "suggestion"), False),  # "I voted"
-            (("workspace", "created_at", "suggestion"), False),  # trending recount
+            (("workspace", "created_at", "suggestion"), False),
+            (("suggestion", "created_at"), False),  # trending recount (migration 0061)
         )
 
 

@@ -14,8 +14,8 @@ from helpdesk.extensions import db
 from helpdesk.knowledge.markup import clean_text, render_markdown
 from helpdesk.suggestions.models import (Suggestion, SuggestionBoard, SuggestionComment, SuggestionReport,
                                          SuggestionSubscription, SuggestionTag, SuggestionVote)
+from helpdesk.suggestions.trending import counted_when_taken_back
 
-TRENDING_WINDOW = timedelta(days=14)
 EDIT_WINDOW = timedelta(minutes=15)
 
 
@@ -94,9 +94,8 @@ def toggle_vote(workspace, suggestion, end_user, *, now):
         voted = mine is None
         if mine is not None:
             removed = SuggestionVote.delete().where(SuggestionVote.id == mine.id).execute()
-            if removed:
-                trending = 1 if mine.created_at >= now - TRENDING_WINDOW else 0
-                _add_votes(suggestion, -1, -trending)
+            if removed:  # in the trending count only when made since its last recount
+                _add_votes(suggestion, -1, counted_when_taken_back(mine.created_at) * -1)
         else:
             try:
                 with db.database.atomic():

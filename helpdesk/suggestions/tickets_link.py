@@ -16,7 +16,7 @@ from helpdesk.core.inserts import create_row
 from helpdesk.customers.models import Customer
 from helpdesk.extensions import db
 from helpdesk.knowledge.markup import render_markdown
-from helpdesk.suggestions import notify
+from helpdesk.suggestions import notify, trending
 from helpdesk.suggestions.models import Suggestion, SuggestionSubscription, SuggestionVote, TicketSuggestion
 from helpdesk.tickets.models import Message, Ticket, TicketEvent
 
@@ -38,9 +38,9 @@ def add_voter(suggestion, email, *, customer=None, end_user=None, now):
 
 
 def recount_votes(suggestion):
-    """The stored vote count, set from the votes themselves (exact, whatever moved)."""
+    """The stored vote and trending counts, set from the votes themselves (exact, whatever moved)."""
     (Suggestion.update(vote_count=SuggestionVote.select(fn.COUNT(SuggestionVote.id))
-                       .where(SuggestionVote.suggestion == suggestion))
+                       .where(SuggestionVote.suggestion == suggestion), trending_votes=trending.stored_count())
      .where(Suggestion.id == suggestion.id).execute())
 
 
