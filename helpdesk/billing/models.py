@@ -55,6 +55,9 @@ class Subscription(TenantModel):
     seats = IntegerField(default=1)
     period_months = IntegerField(default=1)
 
+    class Meta:
+        indexes = ((("plan", "workspace"), False),)  # the console's workspace list filtered by plan, in order
+
 
 class InvoiceStatus:
     """Invoice states and the moves between them (one place)."""

@@ -39,8 +39,13 @@ def list_workspaces(*, search="", state="", plan_id=None, seats=(None, None), ti
         query = query.where(Workspace.status == state)
     else:
         query = query.where(Workspace.status != Workspace.DELETED)
+    order = Workspace.id
     if plan_id:
+        # Ordered by the subscription's workspace (the same value, by the join): read in the order of the
+        # (plan, workspace) index, a page costs its rows, where ordering by Workspace.id sorted every
+        # workspace on the plan (and computed their subqueries) first.
         query = query.where(Subscription.plan == plan_id)
+        order = Subscription.workspace
     query = _between(query, Subscription.seats, *seats)
     query = _between(query, fn.COALESCE(ticket_count, 0), *tickets)
     if paid_before:
@@ -48,8 +53,8 @@ def list_workspaces(*, search="", state="", plan_id=None, seats=(None, None), ti
     if inactive_since:
         query = query.where(fn.COALESCE(activity, NEVER) < inactive_since)
     if after:
-        query = query.where(Workspace.id < after)
-    rows = list(query.order_by(Workspace.id.desc()).limit(limit + 1).objects())
+        query = query.where(order < after)
+    rows = list(query.order_by(order.desc()).limit(limit + 1).objects())
     more = len(rows) > limit
     rows = rows[:limit]
     for row in rows:  # a subquery's MAX comes back as text on SQLite

@@ -83,6 +83,9 @@ def test_the_list_filters_by_seats_tickets_paid_until_and_last_sign_in(app):
     assert names(seats=(10, None)) == ["Big"] and names(seats=(1, 5)) == ["Small"]
     assert names(tickets=(1, None)) == ["Busy"] and names(tickets=(None, 0)) == ["Big", "Quiet", "Small"]
     assert names(paid_before=datetime(2027, 2, 1)) == ["Small"]
+    subscribe(busy, plan, seats=1)
+    first, after = list_workspaces(plan_id=plan.id, limit=2)
+    assert [w.name for w in first] == ["Busy", "Big"] and [w.name for w in list_workspaces(plan_id=plan.id, after=after)[0]] == ["Small"]
     assert names(inactive_since=datetime(2026, 11, 1)) == ["Big", "Quiet", "Small"]  # never, or not since
     assert names(inactive_since=datetime(2026, 11, 1), seats=(None, 100)) == ["Big", "Small"]
 
