@@ -78,13 +78,21 @@ def send_email(to, subject, template, reply_to=None, unsubscribe_url=None, **con
     `unsubscribe_url`: an absolute URL that stops this kind of mail when POSTed to (RFC 8058) and
     shows a confirmation page on GET; the templates get it as `unsubscribe_url` for the body's link.
     """
+    email = store_email(to, subject, template, reply_to=reply_to, unsubscribe_url=unsubscribe_url, **context)
+    enqueue(deliver_system_email, email.id)
+    return email
+
+
+def store_email(to, subject, template, reply_to=None, unsubscribe_url=None, **context):
+    """`send_email` without starting the delivery: for a caller that stores the row in its own transaction and
+    enqueues `deliver_system_email` once that committed (in-process, delivery inside the transaction would send
+    mail that a crash before the commit forgets). Left alone, the row is sent by `send_due_system_emails`."""
     with request_context():
         text_body = render_template(f"email/{template}.txt", unsubscribe_url=unsubscribe_url, **context)
         html_body = render_template(f"email/{template}.html", unsubscribe_url=unsubscribe_url, **context)
     email = SystemEmail.create(to_address=to, reply_to=reply_to, subject=subject, text_body=encrypt(text_body),
                                html_body=encrypt(html_body), next_attempt_at=utcnow(),
                                unsubscribe_url=encrypt(unsubscribe_url) if unsubscribe_url else None)
-    enqueue(deliver_system_email, email.id)
     return email
 
 

@@ -6,7 +6,8 @@ the waiting ones of each row that did not unsubscribe (and whose address did not
 whole board), due at once or an hour after the row's last email: a second event within the hour
 joins the waiting email instead of making a second one. `send_due_notices(now=)` (a periodic job,
 and right after each event) claims each due row by a compare-and-set in the transaction that
-queues its system email, so a run killed half-way loses nothing and a second run sends nothing twice.
+stores its system email, and starts the delivery only once that committed, so a run killed half-way
+loses nothing and a second run sends nothing twice.
 
 Each email has a link signed for its address (`core.formstamps`): "this suggestion" sets the row's
 `unsubscribed_at`, "all" adds a `SuggestionOptOut` for the address.
@@ -19,7 +20,7 @@ from itsdangerous import BadSignature
 
 from helpdesk.core.clock import utcnow
 from helpdesk.core.formstamps import make_stamp, read_stamp
-from helpdesk.core.mailer import send_email
+from helpdesk.core.mailer import deliver_system_email, store_email
 from helpdesk.core.urls import external_url
 from helpdesk.extensions import db
 from helpdesk.jobs import enqueue, job
@@ -105,7 +106,10 @@ def _send_one(row_id, now):
                    .where(Sub.id == row_id, Sub.pending_reasons == row.pending_reasons, Sub.due_at <= now).execute())
         if not claimed:
             return 0
-        _email(row, Suggestion.get_by_id(row.suggestion_id), reasons)
+        email = _email(row, Suggestion.get_by_id(row.suggestion_id), reasons)
+    # Delivered once the claim and the stored email committed together: a crash before the commit sends
+    # nothing (the row is claimed again), one after it leaves a queued email that the mail sweep sends.
+    enqueue(deliver_system_email, email.id)
     return 1
 
 
@@ -119,6 +123,6 @@ def _email(row, suggestion, reasons):
                                        token=unsubscribe_token(row.workspace_id, row.email))
     subject = (_("Shipped: %(title)s", title=suggestion.title) if "shipped" in reasons
                else _("Update on “%(title)s”", title=suggestion.title))
-    send_email(row.email, subject, "suggestion_update", unsubscribe_url=unsubscribe_url,
-               unsubscribe_all_url=unsubscribe_all_url, suggestion=suggestion, reasons=reasons, link=link,
-               status_label=_(SuggestionStatus.LABELS.get(suggestion.status, suggestion.status)))
+    return store_email(row.email, subject, "suggestion_update", unsubscribe_url=unsubscribe_url,
+                       unsubscribe_all_url=unsubscribe_all_url, suggestion=suggestion, reasons=reasons, link=link,
+                       status_label=_(SuggestionStatus.LABELS.get(suggestion.status, suggestion.status)))

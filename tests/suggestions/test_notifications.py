@@ -113,3 +113,60 @@ def test_unsubscribe_works_while_the_workspace_is_read_only(app, board, client):
     token = notify.unsubscribe_token(workspace.id, voter)
     assert client.post(f"/h/{workspace.slug}/suggestions/unsubscribe/{token}").status_code == 200
     assert SuggestionOptOut.select().count() == 1
+
+
+KILLED_AFTER_TWO_EMAILS = """
+import json, os, signal, sys
+from datetime import datetime
+from helpdesk import create_app
+from helpdesk.core import mailer
+from helpdesk.suggestions.notify import send_due_notices
+
+finish = mailer._finish
+def killed_after_the_second_accepted(*args):
+    finish(*args)
+    mailer.accepted = getattr(mailer, "accepted", 0) + 1
+    if mailer.accepted == 2:  # the outbox took the second email: the process dies right there
+        os.kill(os.getpid(), signal.SIGKILL)
+mailer._finish = killed_after_the_second_accepted
+with create_app(json.loads(sys.argv[1])).app_context():
+    send_due_notices(now=datetime.fromisoformat(sys.argv[2]))
+"""
+
+
+def test_a_notice_run_killed_half_way_then_run_again_emails_each_person_exactly_once(app, board):
+    import json
+    import signal
+    import subprocess
+    import sys
+
+    from helpdesk.core.mailer import SEND_LEASE, SystemEmail, send_due_system_emails
+    from tests.conftest import drain_jobs
+
+    _, suggestion, people = board
+    people += [follow(suggestion, f"voter{n}@people.example") for n in range(3)]
+    notify.notify(suggestion, "status", now=NOW)
+    assert len(sent_mail(app)) == len(people) == 6
+    notify.notify(suggestion, "official_reply", now=NOW + timedelta(minutes=10))  # waits for the hour
+    due = NOW + timedelta(minutes=61)
+
+    # Jobs in-process in the killed run (as without Redis), whatever the suite uses.
+    config = {key: str(app.config[key]) for key in ("DATABASE_URL", "STORAGE_DIR", "MAIL_URL", "ENCRYPTION_KEYS",
+                                                    "SECRET_KEY", "QUEUE_NAME", "BASE_URL")}
+    child = subprocess.run([sys.executable, "-c", KILLED_AFTER_TWO_EMAILS,
+                            json.dumps({"TESTING": True, "REDIS_URL": None, **config}), due.isoformat()],
+                           capture_output=True, timeout=60)
+    assert child.returncode == -signal.SIGKILL, child.stderr.decode()
+    assert len(sent_mail(app)) == 6 + 2
+
+    notify.send_due_notices(now=due)
+    drain_jobs()
+    send_due_system_emails(now=due + SEND_LEASE + timedelta(minutes=1))  # what a lost delivery would need
+    drain_jobs()
+    notify.send_due_notices(now=due + timedelta(minutes=1))
+    mail = sent_mail(app)
+    assert sorted(m["To"] for m in mail) == sorted(people * 2)  # the first event's email and this one, each once
+    stored = SystemEmail.select().where(SystemEmail.subject.contains("Dark mode"))
+    assert sorted(e.to_address for e in stored) == sorted(people * 2)
+    assert {e.status for e in stored} == {SystemEmail.SENT}
+    assert not SuggestionSubscription.select().where(SuggestionSubscription.pending_reasons != "").exists()
