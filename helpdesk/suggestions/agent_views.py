@@ -61,6 +61,7 @@ def _show(suggestion, form=None, merge_form=None, edit_form=None):
     status = 422 if form.errors or merge_form.errors or edit_form.errors else 200
     return render_template("suggestions/agents/show.html", suggestion=suggestion, form=form, merge_form=merge_form,
                            edit_form=edit_form, tickets=tickets_link.linked_tickets(suggestion),
+                           threads=pages.comment_threads(suggestion, None, everything=True),
                            labels=SuggestionStatus.LABELS), status
 
 

@@ -137,14 +137,15 @@ def suggestion_of(workspace, suggestion_id, viewer):
     return found
 
 
-def comment_threads(suggestion, viewer):
-    """[(comment, [replies])] oldest first, authors joined (one query); what the viewer may not see is left out."""
+def comment_threads(suggestion, viewer, *, everything=False):
+    """[(comment, [replies])] oldest first, authors joined (one query); what the viewer may not see is left out
+    (`everything`: the agents' view, hidden and held ones too)."""
     rows = (SuggestionComment.select(SuggestionComment, EndUser)
             .join(EndUser, JOIN.LEFT_OUTER, on=(SuggestionComment.author == EndUser.id), attr="author")
             .where(SuggestionComment.suggestion == suggestion).order_by(SuggestionComment.id).limit(MAX_COMMENTS))
     threads, replies = [], {}
     for comment in rows:
-        if not comment_visible(comment, viewer):
+        if not everything and not comment_visible(comment, viewer):
             continue
         if comment.parent_id is None:
             replies[comment.id] = []
