@@ -401,7 +401,7 @@ def main(argv=None):
         from bench import operator_dashboard
 
         log("operator dashboard: 1,000 and 10,000 workspaces, a year of daily snapshots")
-        fresh.extend(operator_dashboard.run(args.database_url, args.requests, log=log))
+        fresh.extend(operator_dashboard.run(args.database_url, args.requests, args.rounds, log=log))
     if args.deletion_tickets:
         from bench import deletion
 

@@ -5,8 +5,9 @@ Its own fresh database (a temporary SQLite file, or `<db>_bench_operator_dashboa
 10,000 workspaces with their owners, 365 `DailySnapshot` rows, every periodic job's last run, and an
 operator signed in with the second factor passed (its `OperatorSignIn` row written directly: the
 TOTP pages are not what is measured). Jobs in-process (no Redis counts are asked). The request count
-is also taken at 1,000 workspaces: it must be the same. The workspace list is asked in turn for its
-first page, a state filter, a plan filter, a search, a later keyset page, a seats and last-sign-in filter
+is also taken at 1,000 workspaces: it must be the same. Pages are measured in interleaved rounds (3 by
+default) and the round with the lowest p95 is kept, as in `bench/__main__.py`. The workspace list is asked
+in turn for its first page, a state filter, a plan filter, a search, a later keyset page, a seats and last-sign-in filter
 and a later page of the plan filter (half the workspaces are subscribed to a plan).
 """
 import argparse
@@ -79,7 +80,7 @@ def signed_in_operator(app, now):
     return client
 
 
-def measure_size(count, database_url, requests, log):
+def measure_size(count, database_url, requests, rounds, log):
     from bench.__main__ import measure
     from helpdesk import create_app
     from helpdesk.cli import migration_runner
@@ -114,16 +115,23 @@ def measure_size(count, database_url, requests, log):
                                      f"/operator/workspaces/?after={middle}",
                                      "/operator/workspaces/?seats_min=3&inactive_since=2020-01-01",
                                      f"/operator/workspaces/?plan=1&after={middle}"]}
-    for name, page_urls in pages.items():
-        urls = (page_urls * requests)[:requests]
-        p50, p95, queries = measure(client, urls, warmup=10)
-        log(f"  {name} at {count:,} workspaces: p50 {p50} ms, p95 {p95} ms (noisy), {queries} statements")
+    measured = {name: [] for name in pages}
+    for round_number in range(rounds):  # rounds interleave, so a burst of other work hits them all
+        for name, page_urls in pages.items():
+            urls = (page_urls * requests)[:requests]
+            measured[name].append(measure(client, urls, warmup=10 if round_number == 0 else 0))
+    for name, rounds_measured in measured.items():
+        p50, p95, _queries = min(rounds_measured, key=lambda m: m[1])  # the quietest round
+        queries = max(m[2] for m in rounds_measured)
+        spread = ", ".join(f"{m[1]:.1f}" for m in rounds_measured)
+        log(f"  {name} at {count:,} workspaces: p50 {p50} ms, p95 {p95} ms, {queries} statements "
+            f"(p95 of each round: {spread})")
         results.append({"name": name, "tickets": 0, "workspaces": count, "database": database,
                         "p50_ms": p50, "p95_ms": p95, "queries": queries, "target_p95_ms": TARGET_P95_MS})
     return results
 
 
-def run(database_url=None, requests=100, log=print):
+def run(database_url=None, requests=100, rounds=3, log=print):
     results = []
     for count in SIZES:
         url = None
@@ -131,7 +139,7 @@ def run(database_url=None, requests=100, log=print):
             from bench.__main__ import database_url as bench_database_url
 
             url = bench_database_url(database_url, f"operator_dashboard_{count}")
-        results.extend(measure_size(count, url, requests, log))
+        results.extend(measure_size(count, url, requests, rounds, log))
     for name in ("operator_dashboard", "operator_workspaces"):
         if len({r["queries"] for r in results if r["name"] == name}) != 1:
             log(f"  MISS: {name}'s statement count grows with the workspaces")
@@ -142,10 +150,11 @@ def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m bench.operator_dashboard", description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"))
     parser.add_argument("--requests", type=int, default=100)
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of each page; the lowest p95 is kept")
     args = parser.parse_args(argv)
     from bench.__main__ import RESULTS, merge
 
-    merge(RESULTS, run(args.database_url, max(args.requests, 50)))
+    merge(RESULTS, run(args.database_url, max(args.requests, 50), max(args.rounds, 1)))
     print(f"written: {RESULTS}")
 
 
