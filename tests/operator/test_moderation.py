@@ -221,3 +221,18 @@ def test_only_an_operator_past_the_second_factor_reaches_the_queue(app):
     assert post(somebody, f"/operator/moderation/post/{spam.id}/dismiss").status_code == 404
     assert app.test_client().get("/operator/moderation").status_code == 302  # to the sign-in page
     assert SuggestionReport.get().resolved_at is None
+
+
+def test_the_page_runs_the_same_statements_for_more_items_and_authors(app, boards):
+    from helpdesk.customers.models import Customer
+
+    acme, _globex, _rows = boards
+    client, _operator = console_client(app)
+    with count_queries() as few:
+        assert client.get("/operator/moderation").status_code == 200
+    for n in range(10):  # posts made for customers, by agents, by end users: authors come with the rows
+        customer = Customer.create(workspace=acme, name=f"Customer {n}", email=f"c{n}@customer.example")
+        _report(_post(acme, f"More {n}", 200 + n, author_customer=customer, created_by=make_user()), None, 200 + n)
+    with count_queries() as more:
+        page = client.get("/operator/moderation").get_data(as_text=True)
+    assert "Customer 9" in page and more.count == few.count
