@@ -80,6 +80,11 @@ def reply_mailbox(ticket):
     return came_in if came_in is not None else default_mailbox(ticket.workspace_id)
 
 
+def has_mailbox(workspace):
+    """Whether the workspace has a mailbox, so that replies have a way out (one query)."""
+    return Mailbox.of(workspace).exists()
+
+
 def default_mailbox(workspace):
     """The workspace's default mailbox (else its first one), or None when it has none."""
     return Mailbox.of(workspace).order_by(Mailbox.is_default.desc(), Mailbox.id).first()

@@ -1,16 +1,18 @@
 """Everything the ticket page shows, in a fixed number of queries."""
 from markupsafe import Markup
-from peewee import JOIN
+from peewee import JOIN, fn
 
 from helpdesk.accounts.models import User
+from helpdesk.extensions import is_postgres
 from helpdesk.core.sanitize import sanitize_html
 from helpdesk.customers.models import Customer
 from helpdesk.mail.quoting import split_quoted_html, split_quoted_text
 from helpdesk.tickets.drafts import drafts_on
 from helpdesk.tickets.inbox import Assignee
-from helpdesk.tickets.models import Attachment, CannedReply, Channel, Message, Priority, Status, Ticket, TicketEvent
+from helpdesk.tickets.models import (Attachment, CannedReply, Channel, Message, Priority, Status, Tag, Ticket,
+                                     TicketEvent, TicketTag)
 from helpdesk.tickets.sending import held_replies
-from helpdesk.tickets.services import other_viewers, reply_refusal, tags_of
+from helpdesk.tickets.services import reply_refusal
 from helpdesk.tickets.watchers import watching_flag
 
 OTHER_TICKETS_SHOWN = 10
@@ -46,9 +48,50 @@ class AttachmentLinks:
         return html
 
 
+TAG_SEPARATOR = "\x1f"  # never in a tag name (`services.normalize_tag` turns it, as whitespace, into "-")
+
+
+def _tag_names():
+    """A scalar subquery: the ticket's tag names in one string (read back by `page_ticket`)."""
+    joined = (fn.STRING_AGG(Tag.name, TAG_SEPARATOR) if is_postgres()
+              else fn.GROUP_CONCAT(Tag.name, TAG_SEPARATOR))
+    return (TicketTag.select(joined).join(Tag, on=(TicketTag.tag == Tag.id))
+            .where(TicketTag.ticket == Ticket.id))
+
+
+def page_ticket(workspace, user, *conditions):
+    """The ticket of `workspace` matching `conditions` for its page, or None, in one query: with its customer,
+    assignee, tag names (`tag_names`, sorted) and whether `user` watches it (`watching`)."""
+    ticket = (Ticket.select(Ticket, Customer, Assignee, watching_flag(Ticket.id, user.id).alias("watching"),
+                            _tag_names().alias("joined_tags"))
+              .join(Customer)
+              .switch(Ticket).join(Assignee, JOIN.LEFT_OUTER, on=(Ticket.assignee == Assignee.id), attr="assignee")
+              .where(Ticket.workspace == workspace, *conditions).first())
+    if ticket is not None:
+        ticket.tag_names = sorted(filter(None, (ticket.joined_tags or "").split(TAG_SEPARATOR)))
+        ticket.watching = bool(ticket.watching)
+    return ticket
+
+
+def _messages_with_attachments(ticket):
+    """The ticket's messages with their authors, and {message id: [attachments]}, in one query."""
+    rows = (Message.select(Message, User, Attachment)
+            .join(User, JOIN.LEFT_OUTER, on=(Message.author == User.id), attr="author")
+            .switch(Message).join(Attachment, JOIN.LEFT_OUTER, on=(Attachment.message == Message.id),
+                                  attr="attachment")
+            .where(Message.ticket == ticket).order_by(Message.id, Attachment.id))
+    messages, attachments = [], {}
+    for row in rows:
+        if not messages or messages[-1].id != row.id:
+            messages.append(row)
+        if row.attachment is not None and row.attachment.id is not None:
+            attachments.setdefault(row.id, []).append(row.attachment)
+    return messages, attachments
+
+
 def ticket_page_context(workspace, ticket, user, *, now, url_for_attachment=None):
     """The ticket with its customer and assignee (and whether `user` watches it), conversation, history, tags and
-    sidebar lists."""
+    sidebar lists. `ticket` as `page_ticket` reads it (any other is read again)."""
     from flask import url_for
 
     def default_url(attachment, inline=False):
@@ -56,19 +99,11 @@ def ticket_page_context(workspace, ticket, user, *, now, url_for_attachment=None
                        inline="1" if inline else None)
 
     url_for_attachment = url_for_attachment or default_url
-    ticket = (Ticket.select(Ticket, Customer, Assignee, watching_flag(Ticket.id, user.id).alias("watching"))
-              .join(Customer)
-              .switch(Ticket).join(Assignee, JOIN.LEFT_OUTER, on=(Ticket.assignee == Assignee.id), attr="assignee")
-              .where(Ticket.id == ticket.id).get())
+    if not hasattr(ticket, "tag_names"):  # not read by `page_ticket` (a form's answer reloads it)
+        ticket = page_ticket(workspace, user, Ticket.id == ticket.id)
     customer = ticket.customer
-    messages = list(Message.select(Message, User).join(User, JOIN.LEFT_OUTER, on=(Message.author == User.id),
-                                                       attr="author")
-                    .where(Message.ticket == ticket).order_by(Message.id))
-    attachments = list(Attachment.select().join(Message).where(Message.ticket == ticket).order_by(Attachment.id))
-    by_message = {}
-    for attachment in attachments:
-        by_message.setdefault(attachment.message_id, []).append(attachment)
-    links = AttachmentLinks(url_for_attachment, attachments)
+    messages, by_message = _messages_with_attachments(ticket)
+    links = AttachmentLinks(url_for_attachment, [a for found in by_message.values() for a in found])
     remote = bool(getattr(workspace, "load_remote_images", False))
     events = list(TicketEvent.select(TicketEvent, User).join(User, JOIN.LEFT_OUTER,
                                                              on=(TicketEvent.actor == User.id), attr="actor")
@@ -89,12 +124,12 @@ def ticket_page_context(workspace, ticket, user, *, now, url_for_attachment=None
         "rendered": {m.id: Rendered(m, links, remote) for m in messages},
         "attachments": by_message,
         "attachment_url": url_for_attachment,
-        "tags": tags_of([ticket.id])[ticket.id],
+        "tags": ticket.tag_names,
         "other_tickets": list(Ticket.of(ticket.workspace_id).where(Ticket.customer == customer, Ticket.id != ticket.id)
                               .order_by(Ticket.id.desc()).limit(OTHER_TICKETS_SHOWN)),
         "canned_replies": list(CannedReply.of(ticket.workspace_id, CannedReply.id, CannedReply.title)
                                .order_by(CannedReply.title)),
-        "viewers": other_viewers(ticket, user.id, now=now),
+        "viewers": [],  # who else is here: the presence poll's first answer, right after the page loads
         "reply_refusal": reply_refusal(ticket),
         "labels": LABELS,
     }

@@ -40,7 +40,7 @@ PRESENCE_WINDOW = timedelta(seconds=30)
 # both live in the mail domain (named, so that imports still point one way).
 DELIVER_REPLY_JOB = "helpdesk.mail.send.deliver_reply"
 HOLD_REPLY = "helpdesk.mail.send.hold_reply"  # a reply that waits for its Undo, then the due sweep sends it
-REPLY_MAILBOX = "helpdesk.mail.services.reply_mailbox"
+HAS_MAILBOX = "helpdesk.mail.services.has_mailbox"
 # Who hears of a note's mentions, an assignment, a customer's message (the notifications domain, by name).
 NOTE_ADDED = "helpdesk.notifications.services.note_added"
 TICKET_ASSIGNED = "helpdesk.notifications.services.ticket_assigned"
@@ -159,7 +159,7 @@ def reply_refusal(ticket):
     """Why an agent reply on `ticket` would not reach the customer and come back (a REFUSALS key), or None."""
     if not ticket.customer.email:
         return NO_CUSTOMER_EMAIL
-    if resolve(REPLY_MAILBOX)(ticket) is None:
+    if not resolve(HAS_MAILBOX)(ticket.workspace_id):  # a ticket's own mailbox is one of the workspace's
         return NO_MAILBOX
     return None
 
@@ -253,7 +253,7 @@ def change_priority(ticket, actor, priority, *, now):
 
 def assignable_agents(workspace):
     """Members who can be assigned tickets, by name (one query)."""
-    return list(User.select(User.id, User.name).join(Membership, on=(Membership.user == User.id))
+    return list(User.select(User.id, User.name, User.email).join(Membership, on=(Membership.user == User.id))
                 .where(Membership.workspace == workspace).order_by(User.name))
 
 

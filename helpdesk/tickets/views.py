@@ -18,7 +18,7 @@ from helpdesk.tickets.forms import FilterForm, SnoozeForm
 from helpdesk.tickets.forms import BulkForm, CannedReplyForm, NewTicketForm, NoteForm, PropertiesForm, ReplyForm
 from helpdesk.tickets.models import Attachment, CannedReply, Channel, Message, Priority, Status, Ticket
 from helpdesk.tickets.downloads import attachment_response
-from helpdesk.tickets.page import ticket_page_context
+from helpdesk.tickets.page import page_ticket, ticket_page_context
 
 
 # The events of the last bulk close, until the inbox has offered to undo it.
@@ -199,7 +199,9 @@ def _composer_form(context):
 
 @bp.route("/<int:number>")
 def ticket_view(number):
-    ticket = get_ticket(number)
+    ticket = page_ticket(g.workspace, current_user, Ticket.number == number)
+    if ticket is None:
+        abort(404)
     if ticket.merged_into_id:  # merged (tickets.merging): its conversation lives on there
         return redirect(url_for("workspace.tickets.ticket_view", number=ticket.merged_into.number))
     return _ticket_page(ticket)
@@ -260,7 +262,8 @@ def properties(number):
     else:
         error = _("Those values were not accepted.")
     if htmx:
-        context = ticket_page_context(g.workspace, get_ticket(number), current_user, now=now)
+        context = ticket_page_context(g.workspace, page_ticket(g.workspace, current_user, Ticket.id == ticket.id),
+                                      current_user, now=now)
         fresh = PropertiesForm(status=context["ticket"].status, priority=context["ticket"].priority,
                                assignee=str(context["ticket"].assignee_id or ""), tags=", ".join(context["tags"]))
         fresh.assignee.choices = form.assignee.choices

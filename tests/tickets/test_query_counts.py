@@ -73,3 +73,8 @@ def test_queries_do_not_grow_with_the_data(desks, page):
 def test_inbox_first_page_runs_at_most_10_queries(desks, page):
     (_, _), (client, urls) = desks
     assert _queries(client, urls[page]) <= INBOX_FIRST_PAGE_MAX_QUERIES
+
+
+def test_the_ticket_page_runs_at_most_10_queries(desks):
+    (_, _), (client, urls) = desks
+    assert _queries(client, urls["ticket page"]) <= 10

@@ -185,6 +185,21 @@ def test_attachments_upload_and_download_safely(client, desk):
     assert response.headers["Content-Disposition"].startswith("attachment;")
 
 
+def test_the_ticket_page_shows_each_message_once_with_its_own_attachments_and_the_tags(client, desk):
+    workspace, owner, first, _ = desk
+    files = [(io.BytesIO(b"one"), "first.txt"), (io.BytesIO(b"two"), "second.txt")]
+    post(client, url(workspace, f"{first.number}/note"), {"body": "Two logs", "files": files},
+         content_type="multipart/form-data")
+    post(client, url(workspace, f"{first.number}/note"), {"body": "No file here"})
+    tickets.set_tags(first, owner, ["vip", "billing"], now=utcnow())
+    page = client.get(url(workspace, str(first.number))).get_data(as_text=True)
+    assert page.count("Two logs") == 1 and page.count("No file here") == 1
+    with_files = page[page.index("Two logs"):page.index("No file here")]
+    assert "first.txt" in with_files and "second.txt" in with_files
+    assert page.count("first.txt") == 1
+    assert 'value="billing, vip"' in page
+
+
 def test_upload_over_the_size_limit_is_refused(app, client, desk, monkeypatch):
     workspace, _, first, _ = desk
     monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 1024)
