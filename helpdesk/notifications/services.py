@@ -37,13 +37,19 @@ def mentioned_members(workspace_id, text):
     return found
 
 
+def _suggested(member, query):
+    """`@an` finds Ann Example by her first name, `@ex` by her last, `@ann e` by her name, `@ann@` by her email."""
+    name = " ".join(member.name.lower().split())
+    return (name.startswith(query) or any(word.startswith(query) for word in name.split())
+            or member.email.lower().startswith(query))
+
+
 def suggest_members(workspace, query):
-    """Members whose name or email starts a word with `query`, for the `@` menu (one query)."""
-    query = (query or "").strip().lower()[:60]
+    """Members whose name, any word of it or whose email starts with `query`, for the `@` menu (one query)."""
+    query = " ".join((query or "").lower().split())[:60]
     members = assignable_agents(workspace)
     if query:
-        members = [m for m in members if any(word.startswith(query) for word in m.name.lower().split())
-                   or m.name.lower().startswith(query)]
+        members = [m for m in members if _suggested(m, query)]
     return members[:SUGGESTIONS]
 
 

@@ -113,7 +113,7 @@
 })();
 
 // The inbox: the bulk toolbar shows only while tickets are selected ("3 selected"); the Undo of a close
-// stays 10 seconds; on a phone the view list folds behind its menu. Without JS all three simply stay open.
+// stays 10 seconds; on a phone the view list and the main menu fold behind theirs. Without JS all three simply stay open.
 (function () {
   "use strict";
 
@@ -145,7 +145,11 @@
     setTimeout(function () { offer.remove(); }, Number(offer.getAttribute("data-expires-in")) * 1000);
   });
 
-  if (window.matchMedia("(max-width: 899px)").matches) {
-    document.querySelectorAll("details[data-fold-on-phone]").forEach(function (menu) { menu.removeAttribute("open"); });
+  // Folded on a phone, open on a wider screen, also when the window changes between the two.
+  var phone = window.matchMedia("(max-width: 899px)");
+  function fold() {
+    document.querySelectorAll("details[data-fold-on-phone]").forEach(function (menu) { menu.open = !phone.matches; });
   }
+  if (phone.matches) { fold(); }
+  phone.addEventListener("change", fold);
 })();

@@ -61,7 +61,8 @@
     n: function () { focusField("note-body"); },
     a: function () { if (current()) { submitBulk(current(), "assign", me); } else { setProperty("assignee", me); } },
     e: function () { if (current()) { submitBulk(current(), "close"); } else { setProperty("status", "closed"); } },
-    s: function () { focusField("preset"); },
+    // Snoozing needs a time: in the inbox, "s" opens the selected ticket at its snooze choices.
+    s: function () { var row = current(); if (row) { location.href = row.querySelector("a.subject").href + "#snooze"; } else { focusField("preset"); } },
     "/": function () {
       if (document.getElementById("q")) { focusField("q"); } else { location.href = dialog.getAttribute("data-inbox-url"); }
     },
@@ -85,6 +86,8 @@
     var action = actions[event.key];
     if (action) { event.preventDefault(); action(); }
   });
+
+  if (location.hash === "#snooze") { focusField("preset"); }
 
   document.addEventListener("click", function (event) {
     if (event.target.closest && event.target.closest("[data-show-shortcuts]")) { dialog.showModal(); }

@@ -134,3 +134,13 @@ def test_the_mail_log_is_in_the_persons_time_zone_too(app):
     User.update(timezone="America/New_York").where(User.id == owner.id).execute()
     log = client.get(f"/w/{workspace.slug}/mailboxes/log").get_data(as_text=True)
     assert "2 Dec 2026, 02:13" in log and 'datetime="2026-12-02T07:13:00Z"' in log
+
+
+def test_my_account_links_the_email_notification_preferences_of_each_workspace(app):
+    workspace, owner, client = _owner_signed_in(app)
+    make_workspace(owner, name="Globex <b>Ltd</b>")
+    page = client.get("/account").get_data(as_text=True)
+    link = f'href="/w/{workspace.slug}/notifications/preferences"'
+    assert link in page and "Email preferences in Acme" in page
+    assert "Email preferences in Globex &lt;b&gt;Ltd&lt;/b&gt;" in page
+    assert client.get(f"/w/{workspace.slug}/notifications/preferences").status_code == 200

@@ -60,6 +60,8 @@ def test_long_subject_tag_canned_title_and_customer_do_not_widen_the_pages(app, 
     _assert_fits(page)
     shots.take(page, f"ticket-{size}")
 
+    if size == "phone":  # the header's links are behind its menu there
+        page.locator("details.main-menu > summary").click()
     page.get_by_role("link", name="Customers").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Customers")
     _assert_fits(page)
@@ -164,6 +166,7 @@ def test_workspace_switcher_on_a_phone_leaves_sign_out_usable_and_closes(app, ne
     page = new_page()
     page.set_viewport_size(SIZES["phone"])
     _open_ticket(page, owner, ticket)
+    page.locator("details.main-menu > summary").click()  # the header's menu, folded on a phone
     switcher = page.locator("details.switcher")
     switcher.locator("summary").click()
     expect(page.get_by_role("link", name="New workspace…")).to_be_visible()

@@ -1,4 +1,6 @@
 """Mentions, assignments and customer replies: in the header menu (unread counts, mark read) and by email."""
+import re
+
 import pytest
 
 from helpdesk.core.clock import utcnow
@@ -115,6 +117,23 @@ def test_member_suggestions_for_the_at_menu(client, team):
     assert 'data-insert="@Ann Lee "' in html and 'data-insert="@Ann "' in html and owner.name not in html
     outsider = make_workspace(name="Globex").membership_set.get().user
     assert outsider.name not in client.get(url(workspace, "members?q=")).get_data(as_text=True)
+
+
+def test_the_at_menu_suggests_by_the_start_of_a_first_or_last_name_or_email(client, team):
+    workspace, owner, ann, annabel, _ = team
+    example = add_member(workspace, make_user(name="Ann Example", email="support.lead@acme.example")).user
+
+    def suggested(q):
+        return set(re.findall(r'data-insert="@([^"]+) "', client.get(url(workspace, f"members?q={q}")).get_data(
+            as_text=True)))
+
+    assert suggested("an") == {"Ann", "Ann Lee", "Ann Example"}
+    assert suggested("EXA") == {"Ann Example"}  # the last name, any case
+    assert suggested("ann  ex") == {"Ann Example"}  # the start of the whole name
+    assert suggested("support") == {"Ann Example"}  # the email address
+    assert suggested("annabel@") == {"Ann"}
+    assert suggested("xam") == set()  # inside a word: no
+    assert example.name in client.get(url(workspace, "members?q=su")).get_data(as_text=True)
 
 
 def test_another_persons_or_workspaces_notification_is_404(app, team):
