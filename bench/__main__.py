@@ -27,6 +27,7 @@ from pathlib import Path
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from bench.helpcenter import MEASUREMENTS as HELP_CENTER_MEASUREMENTS
+from bench.suggestions import MEASUREMENTS as SUGGESTION_MEASUREMENTS
 from bench.querycount import count_queries
 
 SIZES = (10_000, 100_000, 1_000_000)
@@ -46,6 +47,7 @@ MEASUREMENTS = {
     "ticket_page": ("GET /tickets/<number>", 25, None),
     "notifications_menu": ("GET /notifications/menu (the header menu, 300 notifications)", 25, 5),
     **HELP_CENTER_MEASUREMENTS,  # bench/helpcenter.py: 10,000 articles, its own database
+    **SUGGESTION_MEASUREMENTS,  # bench/suggestions.py: 100,000 suggestions, 1M votes, its own database
 }
 SEARCH_WORDS = ["refund", "warranty", "printer", "integration", "subscription", "tracking", "coupon", "webhook"]
 COMMON_WORDS = ["regards", "hello", "thanks"]
@@ -231,7 +233,8 @@ def plan(app, size, rng, requests):
 def measure(client, urls, warmup):
     """(p50 ms, p95 ms, max queries per request) over `urls`, after `warmup` untimed requests.
 
-    Each of `urls` is a URL answered 200, or a (url, headers, expected status) tuple.
+    Each of `urls` is a URL answered 200, or a (url, headers, expected status) tuple, or with a fourth
+    item, a form to POST.
     """
     for url in urls[:warmup]:
         _get(client, url)
@@ -248,10 +251,11 @@ def measure(client, urls, warmup):
 
 
 def _get(client, request):
-    url, headers, status = (request, None, 200) if isinstance(request, str) else request
-    response = client.get(url, headers=headers)
+    url, headers, status, form = (request, None, 200, None) if isinstance(request, str) else (*request, None)[:4]
+    response = client.get(url, headers=headers) if form is None else client.post(url, headers=headers, data=form)
     if response.status_code != status:
-        raise SystemExit(f"bench: GET {url} answered {response.status_code}, not {status}")
+        raise SystemExit(f"bench: {'GET' if form is None else 'POST'} {url} answered {response.status_code}, "
+                         f"not {status}")
     return response
 
 
@@ -362,6 +366,8 @@ def main(argv=None):
                              "recorded as database '<engine>+persistent'")
     parser.add_argument("--output", type=Path, default=RESULTS)
     parser.add_argument("--no-help-center", action="store_true", help="skip the help center's measurements")
+    parser.add_argument("--no-suggestions", action="store_true",
+                        help="skip the suggestions board's measurements (100,000 suggestions, 1M votes)")
     parser.add_argument("--no-lifecycle", action="store_true", help="skip the lifecycle job over 1k and 10k workspaces")
     parser.add_argument("--no-operator-dashboard", action="store_true",
                         help="skip the operator dashboard at 1k and 10k workspaces")
@@ -392,6 +398,11 @@ def main(argv=None):
 
         log("help center: 10,000 published articles")
         fresh.extend(helpcenter.run(args.database_url, args.requests, args.rounds, args.warmup, log=log))
+    if not args.no_suggestions:
+        from bench import suggestions
+
+        log("suggestions board: 100,000 suggestions, 1,000,000 votes, 300,000 comments")
+        fresh.extend(suggestions.run(args.database_url, args.requests, args.rounds, args.warmup, log=log))
     if not args.no_lifecycle:
         from bench import lifecycle
 

@@ -7,7 +7,6 @@ a merged suggestion is never listed (its page redirects to the one it was merged
 from datetime import timedelta
 
 from flask_babel import gettext as _
-from peewee import IntegrityError
 
 from helpdesk.core.slugs import slugify
 from helpdesk.extensions import db
@@ -82,36 +81,35 @@ def post_suggestion(workspace, end_user, *, title, description, tag_id, now):
 def toggle_vote(workspace, suggestion, end_user, *, now):
     """Vote, or take the vote back when there is one: (voted now?, the count).
 
-    The unique (suggestion, email) row decides: only the request that inserted it adds 1, only the
+    The unique (suggestion, email) row decides: only the request whose insert made it adds 1, only the
     one whose delete removed it takes 1 away, each by an atomic UPDATE, so parallel clicks keep the
-    stored count equal to the rows.
+    stored count equal to the rows. Three statements (a vote also subscribes: four).
     """
     if suggestion.workspace_id != workspace.id:
         raise BoardError(_("There is no such suggestion."))
     with db.database.atomic():
-        mine = SuggestionVote.select(SuggestionVote.id, SuggestionVote.created_at).where(
-            SuggestionVote.suggestion == suggestion, SuggestionVote.email == end_user.email).first()
-        voted = mine is None
-        if mine is not None:
-            removed = SuggestionVote.delete().where(SuggestionVote.id == mine.id).execute()
-            if removed:  # in the trending count only when made since its last recount
-                _add_votes(suggestion, -1, counted_when_taken_back(mine.created_at) * -1)
-        else:
-            try:
-                with db.database.atomic():
-                    SuggestionVote.create(workspace=workspace, suggestion=suggestion, email=end_user.email,
-                                          end_user=end_user, created_at=now)
-                _add_votes(suggestion, 1, 1)
-                _subscribe(workspace, suggestion, end_user, comments=False, now=now)
-            except IntegrityError:  # a parallel click voted first: that vote stands
-                pass
-    count = Suggestion.select(Suggestion.vote_count).where(Suggestion.id == suggestion.id).scalar()
-    return voted, count
+        inserted = (SuggestionVote.insert(workspace=workspace, suggestion=suggestion, email=end_user.email,
+                                          end_user=end_user, created_at=now).on_conflict_ignore().as_rowcount()
+                    .execute())
+        if inserted:
+            count = _add_votes(suggestion, 1, 1)
+            _subscribe(workspace, suggestion, end_user, comments=False, now=now)
+            return True, count
+        removed = list(SuggestionVote.delete().where(SuggestionVote.suggestion == suggestion,
+                                                     SuggestionVote.email == end_user.email)
+                       .returning(SuggestionVote.created_at).tuples().execute())
+        if removed:  # in the trending count only when made since its last recount
+            return False, _add_votes(suggestion, -1, counted_when_taken_back(removed[0][0]) * -1)
+    # A parallel click took the vote back between the two statements: it is gone, as asked.
+    return False, Suggestion.select(Suggestion.vote_count).where(Suggestion.id == suggestion.id).scalar()
 
 
 def _add_votes(suggestion, votes, trending):
-    Suggestion.update(vote_count=Suggestion.vote_count + votes, trending_votes=Suggestion.trending_votes + trending
-                      ).where(Suggestion.id == suggestion.id).execute()
+    """Add to the stored counts in one UPDATE; returns the new vote count."""
+    [(count,)] = (Suggestion.update(vote_count=Suggestion.vote_count + votes,
+                                    trending_votes=Suggestion.trending_votes + trending)
+                  .where(Suggestion.id == suggestion.id).returning(Suggestion.vote_count).tuples().execute())
+    return count
 
 
 def add_comment(workspace, suggestion, end_user, *, body, parent_id, now):
