@@ -126,9 +126,10 @@ def roadmap(workspace, *, now):
 
 
 def suggestion_of(workspace, suggestion_id, viewer):
-    """The suggestion with `.tag` as `viewer` may see it, a merged one too (its page redirects); or None."""
-    found = (Suggestion.of(workspace, Suggestion, SuggestionTag)
+    """The suggestion with `.tag` and `.author` as `viewer` may see it, a merged one too (its page redirects); or None."""
+    found = (Suggestion.of(workspace, Suggestion, SuggestionTag, EndUser)
              .join(SuggestionTag, JOIN.LEFT_OUTER, on=(Suggestion.tag == SuggestionTag.id), attr="tag")
+             .switch(Suggestion).join(EndUser, JOIN.LEFT_OUTER, on=(Suggestion.author == EndUser.id), attr="author")
              .where(Suggestion.id == suggestion_id).first())
     if found is None or found.merged_into_id:
         return found

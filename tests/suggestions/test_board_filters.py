@@ -66,3 +66,13 @@ def test_the_roadmap_has_a_column_per_status(client):
         column = page.split(f'id="roadmap-{status}"')[1].split("</section>")[0]
         assert f"Idea {status}" in column
     assert "Idea declined" not in page
+
+
+def test_a_suggestion_page_names_its_author_as_the_post_form_says_it_will(client):
+    acme = make_workspace(name="Acme")
+    posted = idea(acme, person(acme, name="Ann مرحبا"))
+    page = client.get(f"/h/{acme.slug}/suggestions/{posted.id}-{posted.slug}").get_data(as_text=True)
+    assert "by <bdi>Ann مرحبا</bdi>" in page and "ann@client.example" not in page
+    nameless = idea(acme, person(acme, email="bo@client.example", name=""), title="Exports")
+    page = client.get(f"/h/{acme.slug}/suggestions/{nameless.id}-{nameless.slug}").get_data(as_text=True)
+    assert "by <bdi>" not in page and "bo@client.example" not in page
