@@ -44,7 +44,8 @@ MEASUREMENTS = {
     "filtered_tag_old": ("GET ?tag=<a tag only on the oldest 3% of tickets>", None, None),
     "search": ("GET ?q=<a word in 1-10% of tickets>", 100, None),
     "search_common": ("GET ?q=<a word in >30% of tickets> (information)", None, None),
-    "ticket_page": ("GET /tickets/<number>", 25, None),
+    "ticket_page": ("GET /tickets/<number>", 25, 10),
+    "saved_view_three_filters": ("GET ?saved=<a view: open, unassigned, tag refund>", 25, 10),
     "notifications_menu": ("GET /notifications/menu (the header menu, 300 notifications)", 25, 5),
     **HELP_CENTER_MEASUREMENTS,  # bench/helpcenter.py: 10,000 articles, its own database
     **SUGGESTION_MEASUREMENTS,  # bench/suggestions.py: 100,000 suggestions, 1M votes, its own database
@@ -175,8 +176,22 @@ def _give_notifications(workspace, user_id, newest_id):
         for i in range(NOTIFICATIONS)]).execute()
 
 
+def _give_saved_view(workspace, user_id):
+    """The measured agent's saved view with three filters (open, unassigned, tagged refund), once; its id."""
+    from helpdesk.core.clock import utcnow
+    from helpdesk.tickets.filters import NOBODY, Filters
+    from helpdesk.tickets.models import SavedView
+    from helpdesk.tickets.saved_views import save_view
+
+    name = "Unassigned open refunds"
+    found = SavedView.of(workspace).where(SavedView.owner == user_id, SavedView.name == name).first()
+    return (found or save_view(workspace, user_id, name, Filters(status="open", assignee=NOBODY, tag="refund"),
+                               shared=False, now=utcnow())).id
+
+
 def plan(app, size, rng, requests):
-    """The signed-in client and, for each measurement, the URLs to request (one per request)."""
+    """The signed-in client, for each measurement the URLs to request (one per request), a note on the search
+    words, and the agent's session key (`bench.cpu` signs its own clients in with it)."""
     from bench.seed import OLD_TAG
     from helpdesk.accounts.sessions import open_session
     from helpdesk.core.clock import utcnow
@@ -199,6 +214,7 @@ def plan(app, size, rng, requests):
                            .order_by(Ticket.last_customer_activity_at, Ticket.id).limit(size // 10))
         activity_cursors = [encode_cursor(ticket, "activity") for ticket in list(oldest_activity)[-5000:]]
         _give_notifications(workspace, agent.user_id, newest_id)
+        saved_view = _give_saved_view(workspace, agent.user_id)
         sample = min(size, 20_000)
         shares = {word: _share(workspace.id, word, newest_id, sample) for word in SEARCH_WORDS + COMMON_WORDS}
     medium = [w for w in SEARCH_WORDS if 0.01 <= shares[w] <= 0.10] or SEARCH_WORDS[:3]
@@ -220,6 +236,7 @@ def plan(app, size, rng, requests):
         "search": urls(lambda k: base + "?" + urlencode({"q": medium[k % len(medium)]})),
         "search_common": urls(lambda k: base + "?" + urlencode({"q": common[k % len(common)]})),
         "ticket_page": urls(lambda k: f"{base}{rng.randint(1, size)}"),
+        "saved_view_three_filters": urls(lambda k: base + f"?saved={saved_view}"),
         "notifications_menu": urls(lambda k: f"/w/{SLUG}/notifications/menu"),
     }
     client = app.test_client()
@@ -227,7 +244,7 @@ def plan(app, size, rng, requests):
         session["_user_id"] = session_key
         session["_fresh"] = True
     words = ", ".join(f"{w} {shares[w]:.1%}" for w in medium + common)
-    return client, planned, f"search words (share of the newest {sample:,} tickets): {words}"
+    return client, planned, f"search words (share of the newest {sample:,} tickets): {words}", session_key
 
 
 def measure(client, urls, warmup):
@@ -266,14 +283,14 @@ def check_endpoints(app):
         raise SystemExit(f"bench: the app has no endpoint {', '.join(sorted(missing))}")
 
 
-def run_size(app, url, size, args, log):
+def run_size(app, url, size, args, log, cpu=False):
     from helpdesk.extensions import db
 
     check_endpoints(app)
     gc.collect()
     database = engine(url)
     rng = random.Random(size)
-    client, planned, note = plan(app, size, rng, args.requests)
+    client, planned, note, session_key = plan(app, size, rng, args.requests)
     if args.persistent_connection:
         # One connection for all requests, as a connection pool would give: the app's request hook
         # reuses an open connection and leaves it open.
@@ -296,6 +313,11 @@ def run_size(app, url, size, args, log):
         log(f"  {name:27} p50 {p50:7.2f} ms  p95 {p95:7.2f} ms  {queries:2d} queries  (p95 of each round: {spread})")
     if not db.database.is_closed():
         db.database.close()
+    if cpu:
+        from bench import cpu as cpu_bench
+
+        results.extend(cpu_bench.run(app, url, size, engine(url), planned, session_key, requests=args.cpu_requests,
+                                     rounds=args.rounds, log=log))
     return results
 
 
@@ -336,6 +358,20 @@ def table(entries):
     return "\n".join(lines)
 
 
+def cpu_table(entries):
+    """The CPU-under-load entries of `bench.cpu`, each beside the baseline's."""
+    from bench.cpu import TARGET_RATIO
+
+    lines = [f"{'database':10} {'tickets':>9}  {'cpu per request under load':27} {'ms':>7} {'baseline':>8} {'ratio':>6}",
+             "-" * 78]
+    for e in entries:
+        verdict_text = "" if e["name"] == "cpu_baseline" else (
+            f"{'ok  ' if e['ratio'] <= TARGET_RATIO else 'MISS'} (<= {TARGET_RATIO:.0f}x)")
+        lines.append(f"{e['database']:10} {e['tickets']:>9,}  {e['name']:27} {e['cpu_ms']:7.2f} "
+                     f"{e['baseline_cpu_ms']:8.2f} {e['ratio']:5.1f}x  {verdict_text}")
+    return "\n".join(lines) + "\n"
+
+
 def run_mail_ingest(base_url, messages, log):
     """Messages per second from raw bytes to a stored ticket (`bench.mail_ingest`), as a results entry."""
     from bench import mail_ingest
@@ -365,6 +401,9 @@ def main(argv=None):
                         help="keep one database connection across requests (what a pool gives); "
                              "recorded as database '<engine>+persistent'")
     parser.add_argument("--output", type=Path, default=RESULTS)
+    parser.add_argument("--cpu-requests", type=int, default=400,
+                        help="requests per page and round of the CPU-under-load measurement, at the largest size "
+                             "(bench/cpu.py; 0 skips it)")
     parser.add_argument("--no-help-center", action="store_true", help="skip the help center's measurements")
     parser.add_argument("--no-suggestions", action="store_true",
                         help="skip the suggestions board's measurements (100,000 suggestions, 1M votes)")
@@ -392,7 +431,7 @@ def main(argv=None):
             seeds[(engine(url), size)] = seed_seconds
     fresh = []
     for size, url in urls.items():
-        fresh.extend(run_size(build_app(url), url, size, args, log))
+        fresh.extend(run_size(build_app(url), url, size, args, log, cpu=bool(args.cpu_requests) and size == max(urls)))
     if not args.no_help_center:
         from bench import helpcenter
 
@@ -424,6 +463,9 @@ def main(argv=None):
         fresh.append(ingest)
     entries = merge(args.output, fresh)
     print()
+    cpu_entries = [e for e in fresh if "cpu_ms" in e]
+    if cpu_entries:
+        print(cpu_table(cpu_entries))
     print(table([e for e in entries if "p50_ms" in e and
                  (e["database"], e["tickets"]) in {(r["database"], r["tickets"]) for r in fresh}]))
     if ingest:

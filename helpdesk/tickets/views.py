@@ -49,12 +49,12 @@ def _agent_choices():
     return [("", _("Nobody"))] + [(str(u.id), u.name) for u in tickets.assignable_agents(g.workspace)]
 
 
-def _inbox_filters(args):
+def _inbox_filters(args, visible):
     """The view, its filters and the saved view they come from (404 for a view this agent may not open)."""
     view, filters, saved = args.get("view", "open"), Filters.from_mapping(args), None
     if args.get("saved"):
         try:
-            saved = saved_views.get_view(g.workspace, current_user.id, args.get("saved", type=int) or 0)
+            saved = saved_views.get_view(g.workspace, current_user.id, args.get("saved", type=int) or 0, visible)
         except LookupError:
             abort(404)
         view, filters = "all", Filters.from_json(saved.filters)
@@ -65,7 +65,8 @@ def _inbox_filters(args):
 def inbox_view():
     args = request.args
     sort, query = args.get("sort", "newest"), args.get("q", "")
-    view, filters, saved = _inbox_filters(args)
+    mine = saved_views.visible_views(g.workspace, current_user.id)
+    view, filters, saved = _inbox_filters(args, mine)
     tag = None
     if filters and filters == Filters(tag=filters.tag) and not saved:  # a tag alone: the tag's own page
         tag, filters = filters.tag, Filters()
@@ -84,7 +85,6 @@ def inbox_view():
     bulk = BulkForm()
     agents = _agent_choices()
     bulk.assignee.choices = agents
-    mine = saved_views.visible_views(g.workspace, current_user.id)
     return render("tickets/inbox.html", "tickets/_ticket_list.html", page=page, view=view, sort=sort, tag=tag,
                   query=query, counts=inbox.view_counts(g.workspace, current_user.id, saved=mine), views=inbox.VIEWS,
                   sorts=inbox.SORTS, tags=inbox.workspace_tags(g.workspace), bulk=bulk, status_labels=Status.LABELS,

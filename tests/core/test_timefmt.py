@@ -31,3 +31,22 @@ def test_the_inbox_and_the_ticket_page_use_that_format(client):
     # The inbox is short ("3 h ago", or the day for older times) with that exact time on hover.
     inbox = client.get(f"/w/{workspace.slug}/tickets/").get_data(as_text=True)
     assert '<time datetime="2026-03-04T09:05:00Z" title="4 Mar 2026, 09:05 UTC">4 Mar</time>' in inbox
+
+
+def test_the_zone_is_named_as_babel_names_it_in_winter_and_in_summer(app):
+    from babel.dates import format_datetime as babel_format
+    from babel.dates import get_timezone
+
+    app.config["BABEL_DEFAULT_TIMEZONE"] = "Europe/Berlin"
+    try:
+        shown = []
+        for stored in (datetime(2026, 1, 15, 9, 5), datetime(2026, 7, 15, 9, 5), datetime(2026, 1, 16, 9, 5)):
+            with app.test_request_context():
+                html = render_template_string("{{ t|datetime }}", t=stored)
+            expected = babel_format(stored.replace(tzinfo=timezone.utc), "d MMM yyyy, HH:mm zzz",
+                                    tzinfo=get_timezone("Europe/Berlin"), locale="en")
+            assert html.endswith(f">{expected}</time>")  # the cached zone name is babel's for that date
+            shown.append(expected)
+        assert shown == ["15 Jan 2026, 10:05 +0100", "15 Jul 2026, 11:05 +0200", "16 Jan 2026, 10:05 +0100"]
+    finally:
+        app.config["BABEL_DEFAULT_TIMEZONE"] = "UTC"
