@@ -267,6 +267,23 @@ def measure(client, urls, warmup):
     return round(statistics.median(timings), 2), round(p95, 2), queries
 
 
+def measure_rounds(client, planned, *, rounds, warmup, log, **entry):
+    """Every measurement of `planned` ({name: requests}) in interleaved rounds; a results entry each (the
+    round with the lowest p95, the most queries of any round), with `entry`'s fields, logged as it goes."""
+    measured = {name: [] for name in planned}
+    for round_number in range(rounds):
+        for name, requests in planned.items():
+            measured[name].append(measure(client, requests, warmup if round_number == 0 else 0))
+    results = []
+    for name, runs in measured.items():
+        p50, p95, _ = min(runs, key=lambda m: m[1])
+        results.append({"name": name, "tickets": 0, **entry, "p50_ms": p50, "p95_ms": p95,
+                        "queries": max(m[2] for m in runs)})
+        log(f"  {name:24} p50 {p50:6.2f} ms  p95 {p95:6.2f} ms  {results[-1]['queries']:2d} queries  "
+            f"(p95 of each round: {', '.join(f'{m[1]:.1f}' for m in runs)})  {verdict(results[-1])}")
+    return results
+
+
 def _get(client, request):
     url, headers, status, form = (request, None, 200, None) if isinstance(request, str) else (*request, None)[:4]
     response = client.get(url, headers=headers) if form is None else client.post(url, headers=headers, data=form)

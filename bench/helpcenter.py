@@ -143,23 +143,13 @@ def plan(app, requests, rng):
 def run(database_url=None, requests=60, rounds=3, warmup=10, log=print):
     """Seed if needed, measure, and return results entries (as bench/results.json holds them)."""
     from bench.__main__ import database_url as bench_database_url
-    from bench.__main__ import engine, measure, verdict
+    from bench.__main__ import engine, measure_rounds
 
     url = bench_database_url(database_url, "helpcenter")
     app = prepare(url, log)
     client, planned = plan(app, requests, random.Random(7))
-    measured = {name: [] for name in planned}
-    for round_number in range(rounds):
-        for name, requests_of in planned.items():
-            measured[name].append(measure(client, requests_of, warmup if round_number == 0 else 0))
-    results = []
-    for name, runs in measured.items():
-        p50, p95, _ = min(runs, key=lambda m: m[1])
-        results.append({"name": name, "tickets": 0, "articles": ARTICLES, "database": engine(url), "p50_ms": p50,
-                        "p95_ms": p95, "queries": max(m[2] for m in runs)})
-        log(f"  {name:24} p50 {p50:6.2f} ms  p95 {p95:6.2f} ms  {results[-1]['queries']:2d} queries  "
-            f"(p95 of each round: {', '.join(f'{m[1]:.1f}' for m in runs)})  {verdict(results[-1])}")
-    return results
+    return measure_rounds(client, planned, rounds=rounds, warmup=warmup, log=log, articles=ARTICLES,
+                          database=engine(url))
 
 
 def main(argv=None):

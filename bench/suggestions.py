@@ -209,7 +209,7 @@ def plan(app, requests, rng):
 
 def run(database_url=None, requests=60, rounds=3, warmup=10, log=print):
     """Seed if needed, measure, and return results entries (as bench/results.json holds them)."""
-    from bench.__main__ import build_app, engine, measure, prepare_seeded, verdict
+    from bench.__main__ import build_app, engine, measure_rounds, prepare_seeded
     from bench.__main__ import database_url as bench_database_url
 
     url = bench_database_url(database_url, "suggestions")
@@ -217,20 +217,9 @@ def run(database_url=None, requests=60, rounds=3, warmup=10, log=print):
     app = build_app(url)
     client, planned, note = plan(app, requests, random.Random(5))
     log(f"  {note}")
-    measured = {name: [] for name in planned}
-    for round_number in range(rounds):
-        for name, requests_of in planned.items():
-            # The toggles come in pairs: an even warm-up keeps every vote as seeded.
-            measured[name].append(measure(client, requests_of, warmup * 2 if round_number == 0 else 0))
-    results = []
-    for name, runs in measured.items():
-        p50, p95, _ = min(runs, key=lambda m: m[1])
-        results.append({"name": name, "tickets": 0, "suggestions": SUGGESTIONS, "votes": VOTES,
-                        "comments": COMMENTS, "database": engine(url), "p50_ms": p50, "p95_ms": p95,
-                        "queries": max(m[2] for m in runs)})
-        log(f"  {name:20} p50 {p50:6.2f} ms  p95 {p95:6.2f} ms  {results[-1]['queries']:2d} queries  "
-            f"(p95 of each round: {', '.join(f'{m[1]:.1f}' for m in runs)})  {verdict(results[-1])}")
-    return results
+    # The toggles come in pairs: an even warm-up leaves every vote as seeded.
+    return measure_rounds(client, planned, rounds=rounds, warmup=warmup * 2, log=log, suggestions=SUGGESTIONS,
+                          votes=VOTES, comments=COMMENTS, database=engine(url))
 
 
 def main(argv=None):
