@@ -139,3 +139,23 @@ def test_views_are_isolated_between_workspaces_and_people(client, desk):
     assert post(client, base + f"views/{foreign.id}/delete").status_code == 404
     assert client.post(base + "views", data={"name": "No token", "priority": "high"}).status_code == 400
     assert SavedView.select().count() == 2
+
+
+def test_a_view_or_filter_with_a_tag_pages_on(client, desk):
+    """A saved view (or filters) with a tag and more than a page of tickets: the next page's link works."""
+    from helpdesk.tickets.inbox import PAGE_SIZE
+
+    workspace, owner, _ = desk
+    for n in range(PAGE_SIZE + 3):
+        tickets.set_tags(make_ticket(workspace, subject=f"Refund {n}"), owner, ["refund"], now=utcnow())
+    view = saved_views.save_view(workspace, owner.id, "Open refunds", Filters(status="open", tag="refund"),
+                                 shared=False, now=utcnow())
+    sign_in(client, owner)
+    for url in (f"/w/{workspace.slug}/tickets/?saved={view.id}",
+                f"/w/{workspace.slug}/tickets/?view=all&status=open&tag=refund&assignee=none"):
+        page = client.get(url)
+        assert page.status_code == 200, url
+        next_link = re.search(r'href="([^"]+)">Next page', page.get_data(as_text=True)).group(1).replace("&amp;", "&")
+        assert "tag=refund" in next_link or f"saved={view.id}" in next_link
+        following = client.get(next_link).get_data(as_text=True)
+        assert following.count('class="subject"') == 3, url
