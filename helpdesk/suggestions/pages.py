@@ -8,7 +8,7 @@ import operator
 from datetime import timedelta
 from functools import reduce
 
-from peewee import JOIN, Tuple, fn
+from peewee import JOIN, SQL, fn
 
 from helpdesk.helpcenter.models import EndUser
 from helpdesk.suggestions.models import (Suggestion, SuggestionComment, SuggestionReport, SuggestionStatus,
@@ -17,6 +17,7 @@ from helpdesk.suggestions.services import comment_visible, visible
 
 PAGE_SIZE = 20
 AGENT_PAGE_SIZE = 50
+PAGE_SIZE_MAX = max(PAGE_SIZE, AGENT_PAGE_SIZE)  # what a keyset subquery reads at most
 ROADMAP_SIZE = 30
 DONE_RECENTLY = timedelta(days=30)
 ORDERS = {"top": Suggestion.vote_count, "trending": Suggestion.trending_votes, "new": None}
@@ -31,8 +32,22 @@ def _ordered(query, order, after):
             query = query.where(Suggestion.id < after[-1])
         return query.order_by(Suggestion.id.desc())
     if after and len(after) == 2:
-        query = query.where(Tuple(column, Suggestion.id) < Tuple(*after))
+        query = _after_count(query, column, *after)
     return query.order_by(column.desc(), Suggestion.id.desc())
+
+
+def _after_count(query, column, count, last_id):
+    """`query` limited to the rows after (count, last_id) in (column, id) order, read as two exact index ranges:
+    the rest of the run of equal counts, then the lower counts (UNION ALL of two short LIMIT subqueries).
+    A row-value comparison `(column, id) < (count, last_id)` makes SQLite walk the whole run of equal counts
+    (40,000 suggestions share 2 votes in `make bench`)."""
+    same = query.select(Suggestion.id).where(column == count, Suggestion.id < last_id).order_by(
+        Suggestion.id.desc()).limit(PAGE_SIZE_MAX + 1)
+    lower = query.select(Suggestion.id).where(column < count).order_by(column.desc(), Suggestion.id.desc()).limit(
+        PAGE_SIZE_MAX + 1)
+    merged = (Suggestion.select(SQL("*")).from_(same.alias("same_count"))
+              + Suggestion.select(SQL("*")).from_(lower.alias("lower_count"))).alias("after_cursor")
+    return query.join_from(Suggestion, merged, on=(merged.c.id == Suggestion.id))
 
 
 def parse_cursor(value):
