@@ -5,6 +5,18 @@ from flask_login import current_user
 from helpdesk.config import PROJECT_ROOT, ConfigError, load_config
 
 
+class HelpdeskApp(Flask):
+    """Flask, with a request on a help center's custom domain matched against that host's own URL map."""
+
+    def create_url_adapter(self, request):
+        adapter = super().create_url_adapter(request)  # first: it checks and sets request.host
+        if request is not None:
+            from helpdesk.helpcenter.hosts import custom_host_adapter
+
+            return custom_host_adapter(self, request) or adapter
+        return adapter
+
+
 def create_app(overrides=None):
     """Build the Flask app from the environment, with `overrides` on top (tests)."""
     try:
@@ -13,8 +25,8 @@ def create_app(overrides=None):
         # One clear line, no traceback: the operator fixes the named setting.
         raise SystemExit(f"helpdesk: configuration error: {error}") from None
 
-    app = Flask(__name__, template_folder=str(PROJECT_ROOT / "templates"),
-                static_folder=str(PROJECT_ROOT / "static"), instance_path=str(PROJECT_ROOT / "instance"))
+    app = HelpdeskApp(__name__, template_folder=str(PROJECT_ROOT / "templates"),
+                      static_folder=str(PROJECT_ROOT / "static"), instance_path=str(PROJECT_ROOT / "instance"))
     app.config.update(config)
     app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True
     _init_extensions(app)
@@ -64,6 +76,7 @@ def _init_extensions(app):
 def _register_blueprints(app):
     from helpdesk import accounts, billing, health, mail, workspaces
     from helpdesk.help_center_pages import helpcenter_bp
+    from helpdesk.helpcenter.tls_views import bp as tls_bp
     from helpdesk.operator.notices import notices_bp  # before workspace_bp: it adds the owners' terms hook
     from helpdesk.operator.pages import operator_bp
     from helpdesk.workspace_pages import workspace_bp
@@ -77,8 +90,14 @@ def _register_blueprints(app):
     app.register_blueprint(notices_bp)  # the owners' terms acceptance, dismissing an announcement
     app.register_blueprint(workspace_bp)
     app.register_blueprint(helpcenter_bp)  # the public help center at /h/<slug>/
+    app.register_blueprint(tls_bp)  # a proxy asks it before getting a custom domain's certificate
     app.register_blueprint(operator_bp)  # the operator console at /operator (second factor required)
     app.url_defaults(add_workspace_slug)
+    # A help center's custom domain: its own URL map (helpcenter/hosts.py), built once all routes exist.
+    from helpdesk.helpcenter.hosts import build_on_service_host, custom_host_map
+
+    app.extensions["custom_host_map"] = custom_host_map(app.url_map)
+    app.url_build_error_handlers.append(build_on_service_host)
 
 
 def _register_hooks(app):

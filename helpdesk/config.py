@@ -141,6 +141,8 @@ def load_config(environ=None, overrides=None):
         "S3_ACCESS_KEY_ID": environ.get("S3_ACCESS_KEY_ID") or None,  # unset: boto3's own credential chain
         "S3_SECRET_ACCESS_KEY": environ.get("S3_SECRET_ACCESS_KEY") or None,
         "S3_REGION": environ.get("S3_REGION") or None,
+        # What a help center's custom domain must be a CNAME of; unset: BASE_URL's host name.
+        "CUSTOM_DOMAIN_TARGET": (environ.get("CUSTOM_DOMAIN_TARGET") or "").strip().rstrip(".").lower() or None,
     }
     config.update(overrides or {})
     if config["TRIAL_DAYS"] < 0:

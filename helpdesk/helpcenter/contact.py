@@ -9,8 +9,8 @@ from peewee import fn
 from helpdesk.accounts.services import normalize_email
 from helpdesk.core.formstamps import make_stamp, read_stamp
 from helpdesk.core.mailer import send_email
-from helpdesk.core.urls import external_url
 from helpdesk.customers.services import find_or_create_customer
+from helpdesk.helpcenter.domains import public_url
 from helpdesk.helpcenter.models import ArticleAnswered
 from helpdesk.knowledge import services as knowledge
 from helpdesk.knowledge.models import Article
@@ -69,7 +69,7 @@ def submit_contact(workspace, help_center, *, name, email, subject, message, att
     send_email(customer.email, f"[#{ticket.number}] {ticket.subject}", "helpcenter_contact_received",
                reply_to=reply_to, ticket=ticket, help_center=help_center, customer=customer,
                can_reply=reply_to is not None,
-               link=external_url("helpcenter.home", help_slug=workspace.slug))
+               link=public_url(help_center, "helpcenter.home"))
     return ticket
 
 

@@ -27,6 +27,12 @@ class SettingsForm(FlaskForm):
                                  description=_l("One a line: Label | https://address (8 at most)."))
 
 
+class DomainForm(FlaskForm):
+    domain = StringField(_l("Host name"), validators=[DataRequired(), Length(max=300)],
+                         description=_l("A host name of your own domain, such as help.example.com: the help center "
+                                        "then answers there too."))
+
+
 class HumanCheck:
     """Anti-spam on every public form: a honeypot field and a signed stamp of when the form was shown."""
 

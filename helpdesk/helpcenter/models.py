@@ -20,6 +20,18 @@ class HelpCenter(TenantModel):
     logo_type = CharField(max_length=16, default="")
     footer_links = TextField(default="")  # one "Label | https://..." per line
     updated_at = DateTimeField(default=utcnow)
+    # A custom domain (helpcenter/domains.py): the host name in ASCII (IDNA), served at `/` once verified.
+    domain = CharField(max_length=253, null=True, unique=True)  # one host, one workspace
+    domain_token = CharField(max_length=64, default="")  # the value of the TXT record that proves the domain
+    domain_added_at = DateTimeField(null=True)
+    domain_verified_at = DateTimeField(null=True)  # set once by a check that found the token; kept until removed
+    domain_checked_at = DateTimeField(null=True)
+    domain_check = CharField(max_length=16, default="")  # the last check's outcome (domains.OUTCOMES)
+    domain_cname = CharField(max_length=253, default="")  # what the host's CNAME pointed to at that check
+
+    @property
+    def verified_domain(self):
+        return self.domain if self.domain and self.domain_verified_at else None
 
     @property
     def title(self):

@@ -1,6 +1,7 @@
-"""The public help center's scoping, in one place: every route under `/h/<help_slug>/`.
+"""The public help center's scoping, in one place: every route under `/h/<help_slug>/`, and every route of
+a help center's verified custom domain (`hosts.py`: the same pages at `/`).
 
-Its hooks load the workspace from the slug before anything else runs (the CSRF check
+Its hooks load the workspace from the slug (or the custom host) before anything else runs (the CSRF check
 included) and answer 404 when there is no such workspace, when it is cancelled,
 suspended or deleted (R19), or when its admins switched the help center off. They
 set, for every public page and the blueprints nested under this one:
@@ -24,6 +25,8 @@ from helpdesk.core.clock import utcnow
 from helpdesk.errors import ErrorLayout, error_page
 from helpdesk.extensions import db, htmx
 from helpdesk.helpcenter.accounts import end_user_of_session, session_key
+from helpdesk.helpcenter.domains import public_url
+from helpdesk.helpcenter.hosts import custom_host
 from helpdesk.helpcenter.models import HelpCenter
 from helpdesk.workspaces.models import Workspace
 from helpdesk.workspaces.services import may_write
@@ -52,10 +55,36 @@ def help_center_by_slug(slug):
             .where(Workspace.slug == slug).first())
 
 
+def help_center_by_domain(host):
+    """The workspace whose help center verified the custom domain `host`, settings as `.help_center`: one query."""
+    return (Workspace.select(Workspace, HelpCenter)
+            .join(HelpCenter, on=(HelpCenter.workspace == Workspace.id), attr="help_center")
+            .where(HelpCenter.domain == host, HelpCenter.domain_verified_at.is_null(False)).first())
+
+
+@helpcenter_bp.app_url_value_preprocessor
+def load_help_center_of_host(endpoint, values):
+    """A request on a custom domain (`hosts.py`), whatever its route: the help center of that verified host, or 404.
+
+    App-wide and first of all hooks, so that an unknown host, or a path that is no help-center page there,
+    answers 404 in the help center's layout and no other hook (CSRF included) runs before it.
+    """
+    host = custom_host(request)
+    if host is None:
+        return
+    g.error_layout = ERROR_LAYOUT
+    if endpoint == "health.healthz":  # a load balancer may ask under any name
+        return
+    db.connect_db()  # see load_help_center
+    open_help_center(help_center_by_domain(host))
+
+
 @helpcenter_bp.url_value_preprocessor
 def load_help_center(endpoint, values):
     """Runs before every before_request hook (CSRF too), so even a refused form gets a branded page."""
     g.error_layout = ERROR_LAYOUT  # before the first abort: even "not found" is the help center's page
+    if custom_host(request):
+        return  # loaded from the host by load_help_center_of_host
     slug = values.pop("help_slug", None) if values else None
     db.connect_db()  # before the request's own hook: a connection opened by the query below would never close
     found = help_center_by_slug(slug) if slug else None
@@ -64,6 +93,11 @@ def load_help_center(endpoint, values):
         if moved is not None:
             query = f"?{request.query_string.decode()}" if request.query_string else ""
             abort(redirect(moved_path(request.path, "h", slug, moved.slug) + query, 301))
+    open_help_center(found)
+
+
+def open_help_center(found):
+    """Set the request's help center (see the module's docstring), or 404: none, offline (R19) or switched off."""
     if found is None or found.status in OFFLINE:
         abort(404)
     workspace, settings = found, getattr(found, "help_center", None) or HelpCenter(workspace=found)
@@ -96,8 +130,20 @@ def refuse_write():
     return error_page(403, message)
 
 
+@helpcenter_bp.app_template_global()
+def public_url_for(endpoint, **values):
+    """A page's public address (its canonical URL): on the verified custom domain, else under /h/<slug>/."""
+    return public_url(g.help_center, endpoint, **values)
+
+
 @helpcenter_bp.url_defaults
 def add_help_slug(endpoint, values):
-    """Fill in the current help center when building one of its URLs (nested blueprints too)."""
-    if endpoint.startswith("helpcenter.") and "help_slug" not in values and g.get("workspace"):
+    """Fill in the current help center when building one of its URLs (nested blueprints too); on its
+    custom domain its links have no slug."""
+    if not endpoint.startswith("helpcenter.") or not g.get("workspace"):
+        return
+    if custom_host(request):
+        if values.get("help_slug") == g.workspace.slug:
+            del values["help_slug"]
+    elif "help_slug" not in values:
         values["help_slug"] = g.workspace.slug

@@ -5,7 +5,6 @@ from markupsafe import Markup
 
 from helpdesk.core.clock import utcnow
 from helpdesk.core.render import render
-from helpdesk.core.urls import external_url
 from helpdesk.knowledge import bp, found_or_404, images
 from helpdesk.knowledge import services as kb
 from helpdesk.knowledge.agent_list import PAGE_SIZE, agent_articles
@@ -181,7 +180,9 @@ def upload_image():
 def link_search():
     """Published articles for the ticket page's "Insert article link" (htmx partial, or a page)."""
     query = request.args.get("q", "")
+    from helpdesk.helpcenter.domains import public_url_of  # here: the help center builds on the knowledge base
+
     articles = kb.search_published(g.workspace, query, limit=8) if query.strip() else kb.recent_articles(g.workspace, 8)
-    for article in articles:
-        article.public_url = external_url("helpcenter.kb.article", article_id=article.id, slug=article.slug)
+    for article in articles:  # the link a customer gets: on the help center's custom domain once verified
+        article.public_url = public_url_of(g.workspace, "helpcenter.kb.article", article_id=article.id, slug=article.slug)
     return render("knowledge/link_search.html", "knowledge/_link_results.html", articles=articles, query=query)

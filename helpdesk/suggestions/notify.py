@@ -21,8 +21,8 @@ from itsdangerous import BadSignature
 from helpdesk.core.clock import utcnow
 from helpdesk.core.formstamps import make_stamp, read_stamp
 from helpdesk.core.mailer import deliver_system_email, store_email
-from helpdesk.core.urls import external_url
 from helpdesk.extensions import db
+from helpdesk.helpcenter.domains import public_url_of
 from helpdesk.jobs import enqueue, job
 from helpdesk.suggestions.models import Suggestion, SuggestionOptOut, SuggestionStatus, SuggestionSubscription
 
@@ -114,13 +114,13 @@ def _send_one(row_id, now):
 
 
 def _email(row, suggestion, reasons):
-    slug = suggestion.workspace.slug
-    # The board's public page: /h/<slug>/suggestions/<id> (it redirects to the address with its slug).
-    link = external_url("helpcenter.home", help_slug=slug) + f"suggestions/{suggestion.id}"
-    unsubscribe_url = external_url("helpcenter.suggestion_unsubscribe", help_slug=slug,
-                                   token=unsubscribe_token(row.workspace_id, row.email, suggestion.id))
-    unsubscribe_all_url = external_url("helpcenter.suggestion_unsubscribe", help_slug=slug,
-                                       token=unsubscribe_token(row.workspace_id, row.email))
+    workspace = suggestion.workspace
+    # The board's public page (it redirects to the address with its slug), on the custom domain once verified.
+    link = public_url_of(workspace, "helpcenter.board.suggestion", suggestion_id=suggestion.id)
+    unsubscribe_url = public_url_of(workspace, "helpcenter.suggestion_unsubscribe",
+                                    token=unsubscribe_token(row.workspace_id, row.email, suggestion.id))
+    unsubscribe_all_url = public_url_of(workspace, "helpcenter.suggestion_unsubscribe",
+                                        token=unsubscribe_token(row.workspace_id, row.email))
     subject = (_("Shipped: %(title)s", title=suggestion.title) if "shipped" in reasons
                else _("Update on “%(title)s”", title=suggestion.title))
     return store_email(row.email, subject, "suggestion_update", unsubscribe_url=unsubscribe_url,
