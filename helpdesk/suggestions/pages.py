@@ -8,8 +8,9 @@ import operator
 from datetime import timedelta
 from functools import reduce
 
-from peewee import JOIN, SQL, fn
+from peewee import JOIN, SQL, Tuple, fn
 
+from helpdesk.extensions import is_postgres
 from helpdesk.helpcenter.models import EndUser
 from helpdesk.suggestions.models import (Suggestion, SuggestionComment, SuggestionReport, SuggestionStatus,
                                          SuggestionTag, SuggestionVote, TicketSuggestion)
@@ -32,13 +33,15 @@ def _ordered(query, order, after):
             query = query.where(Suggestion.id < after[-1])
         return query.order_by(Suggestion.id.desc())
     if after and len(after) == 2:
-        query = _after_count(query, column, *after)
+        # PostgreSQL reads a row-value comparison as one index range; SQLite does not (`_after_count`).
+        query = (query.where(Tuple(column, Suggestion.id) < Tuple(*after)) if is_postgres()
+                 else _after_count(query, column, *after))
     return query.order_by(column.desc(), Suggestion.id.desc())
 
 
 def _after_count(query, column, count, last_id):
-    """`query` limited to the rows after (count, last_id) in (column, id) order, read as two exact index ranges:
-    the rest of the run of equal counts, then the lower counts (UNION ALL of two short LIMIT subqueries).
+    """`query` limited to the rows after (count, last_id) in (column, id) order, read by SQLite as two exact
+    index ranges: the rest of the run of equal counts, then the lower counts (UNION ALL of two LIMIT subqueries).
     A row-value comparison `(column, id) < (count, last_id)` makes SQLite walk the whole run of equal counts
     (40,000 suggestions share 2 votes in `make bench`)."""
     same = query.select(Suggestion.id).where(column == count, Suggestion.id < last_id).order_by(
