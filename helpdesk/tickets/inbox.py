@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import reduce
 
-from peewee import JOIN, SQL, Tuple
+from peewee import JOIN, SQL, Tuple, fn
 
 from helpdesk.accounts.models import User
 from helpdesk.customers.models import Customer
@@ -41,6 +41,15 @@ class Page:
     tickets: list
     next_cursor: str | None
     tags: dict
+
+
+def _not_snoozed():
+    """`snoozed_until IS NULL` in a form no index serves, for filtered reads and counts.
+
+    Nearly every ticket is not snoozed, yet SQLite's statistics count each NULL as its own value, so with
+    a saved view's filters the planner read the whole workspace along (workspace, snoozed_until) instead
+    of the status index: 600 ms for one count at 1M tickets (bench/README.md); this way 10-40 ms."""
+    return fn.COALESCE(Ticket.snoozed_until, Ticket.snoozed_until).is_null()
 
 
 def _view_filter(workspace, user_id, view):
@@ -148,7 +157,7 @@ def _filtered_page(workspace, user_id, view, filters, sort, cursor):
         raise LookupError(view)
     condition &= filters.condition(workspace, user_id)
     if view == "all":  # a saved view: snoozed tickets wait in Snoozed
-        condition &= Ticket.snoozed_until.is_null()
+        condition &= _not_snoozed()
         return _all_page(workspace, sort, cursor, condition, (filters.status,) if filters.status else Status.ALL)
     query = _listing().where(condition)
     if cursor:
@@ -225,7 +234,7 @@ def view_counts(workspace, user_id, saved=()):
     conditions = {view: _view_filter(workspace, user_id, view) for view in VIEWS}
     for saved_view in saved:
         narrowed = Filters.from_json(saved_view.filters).condition(workspace, user_id)
-        awake = (Ticket.workspace == workspace) & Ticket.snoozed_until.is_null()
+        awake = (Ticket.workspace == workspace) & _not_snoozed()
         conditions[f"saved-{int(saved_view.id)}"] = awake if narrowed is None else awake & narrowed
     parts, params = [], []
     for number, (view, condition) in enumerate(conditions.items()):
