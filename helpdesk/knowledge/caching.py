@@ -1,7 +1,8 @@
 """HTTP caching of the public knowledge pages: ETag, Last-Modified, Cache-Control, and 304 without rendering.
 
 A page's validator is computed from what it shows, before the view runs: the workspace's
-`KnowledgeStamp` (moved by every change of articles or categories), the help center's settings
+`KnowledgeStamp` (moved by every change of articles or categories; read by the help center's own query,
+`g.knowledge_stamp`), the help center's settings
 (branding), the URL with its query, whether htmx asked for a partial, and the signed-in end user.
 A matching `If-None-Match` (or, without one, a fresh `If-Modified-Since`) answers 304 at once.
 Pages are `public, max-age=60` for visitors; `private` for a signed-in end user or when a flash
@@ -14,13 +15,12 @@ from functools import wraps
 from flask import g, make_response, request, session
 
 from helpdesk.extensions import htmx
-from helpdesk.knowledge.services import stamp_of
 
 MAX_AGE = 60
 
 
 def _validators():
-    version, changed_at = stamp_of(g.workspace)
+    version, changed_at = g.knowledge_stamp  # read with the help center by its scope (helpcenter/scope.py)
     # Unsaved default settings (never changed) date from the workspace's creation.
     settings_changed = g.help_center.updated_at if g.help_center.id else g.workspace.created_at
     end_user = g.get("end_user")

@@ -1,0 +1,38 @@
+"""SELECTs whose SQL text is built once per database: the query every public help-center page runs first.
+
+peewee builds a statement from its query tree each time it runs: about 0.5 ms for the help center's
+three-table SELECT on the 2-core box, where PostgreSQL then answers it in 0.1 ms. `PreparedSelect(build,
+arity)` asks peewee once per database for the text of `build(*placeholders)` and runs later calls with
+the real values, the rows made by peewee's own cursor wrapper for that query (joins and `attr=` names
+included), so the result is what `build(*values)` would have returned. The values are passed to the
+driver as they are: use it for text and numbers compared as such (a slug, a host name).
+"""
+from helpdesk.extensions import db
+
+
+class PreparedSelect:
+    def __init__(self, build, arity):
+        self._build, self._arity, self._built = build, arity, {}
+
+    def _shape(self, database):
+        key = getattr(database, "obj", database)  # db.database is a Proxy; SQLite and PostgreSQL differ
+        if key not in self._built:
+            marks = [f"\x00prepared-select-{n}\x00" for n in range(self._arity)]
+            query = self._build(*marks)
+            sql, params = query.sql()
+            slots = [marks.index(p) if isinstance(p, str) and p in marks else None for p in params]
+            if sorted(slot for slot in slots if slot is not None) != list(range(self._arity)):
+                raise ValueError("each value must appear once among the query's parameters")
+            self._built[key] = query, sql, slots, params
+        return self._built[key]
+
+    def rows(self, *values):
+        query, sql, slots, params = self._shape(db.database)
+        cursor = db.database.execute_sql(sql, [params[n] if slot is None else values[slot]
+                                               for n, slot in enumerate(slots)])
+        return list(query._get_cursor_wrapper(cursor))  # peewee's rows for this query (a private method)
+
+    def first(self, *values):
+        """The first row, or None; `build` should end in `.limit(1)`."""
+        found = self.rows(*values)
+        return found[0] if found else None
