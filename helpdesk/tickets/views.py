@@ -90,6 +90,7 @@ def inbox_view():
                   sorts=inbox.SORTS, tags=inbox.workspace_tags(g.workspace), bulk=bulk, status_labels=Status.LABELS,
                   priority_labels=Priority.LABELS, newest=inbox.newest_ticket_id(g.workspace),
                   undo_close=_pop_undo_close(), saved_views=mine, saved=saved, filters=filters,
+                  saved_count_cap=inbox.SAVED_COUNT_CAP,
                   filter_form=FilterForm(agents, resolve(MAILBOXES)(g.workspace), filters), now=utcnow())
 
 

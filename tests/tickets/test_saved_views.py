@@ -159,3 +159,18 @@ def test_a_view_or_filter_with_a_tag_pages_on(client, desk):
         assert "tag=refund" in next_link or f"saved={view.id}" in next_link
         following = client.get(next_link).get_data(as_text=True)
         assert following.count('class="subject"') == 3, url
+
+
+def test_a_saved_view_counts_to_100(client, desk):
+    from helpdesk.tickets.inbox import SAVED_COUNT_CAP
+
+    workspace, owner, _ = desk
+    for n in range(SAVED_COUNT_CAP + 2):
+        make_ticket(workspace, subject=f"Question {n}")
+    view = saved_views.save_view(workspace, owner.id, "Everything open", Filters(status="open"), shared=False,
+                                 now=utcnow())
+    assert view_counts(workspace, owner.id, [view])[f"saved-{view.id}"] == SAVED_COUNT_CAP
+    sign_in(client, owner)
+    page = client.get(f"/w/{workspace.slug}/tickets/").get_data(as_text=True)
+    assert re.search(r'Everything open</span> <span class="count">100\+</span>', page)
+    assert f'<span class="count">{SAVED_COUNT_CAP + 2}</span>' in page  # the fixed views count on
