@@ -1,11 +1,13 @@
 """The reply box's helpers: its draft saved as the agent types, undo send, the `/` canned-reply menu, forward."""
+from functools import partial
+
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from helpdesk.core.clock import utcnow
 from helpdesk.tickets import bp, sending
-from helpdesk.tickets.drafts import DraftTooLong, discard_draft, save_draft
+from helpdesk.tickets.drafts import DraftTooLong, StaleDraft, discard_draft, save_draft
 from helpdesk.tickets.models import CannedReply
 from helpdesk.tickets.forwarding import forward_ticket
 from helpdesk.tickets.services import TicketError, fill_placeholders
@@ -18,12 +20,16 @@ CANNED_MENU_SIZE = 8
 def draft(number):
     """htmx saves the reply box here (debounced); answers the small "Draft saved" status."""
     ticket = get_ticket(number)
+    seen = request.form.get("last_reply_seen", type=int)
+    status = partial(render_template, "tickets/_draft_status.html", ticket=ticket, last_reply_seen=seen)
     try:
         saved = save_draft(ticket, current_user.id, body=request.form.get("body", ""), cc=request.form.get("cc", ""),
-                           bcc=request.form.get("bcc", ""), now=utcnow())
+                           bcc=request.form.get("bcc", ""), now=utcnow(), last_reply_seen=seen)
     except DraftTooLong:
-        return render_template("tickets/_draft_status.html", ticket=ticket, too_long=True), 422
-    return render_template("tickets/_draft_status.html", ticket=ticket, draft=saved)
+        return status(too_long=True), 422
+    except StaleDraft:
+        return status(stale=True), 422
+    return status(draft=saved)
 
 
 @bp.route("/<int:number>/draft/discard", methods=["POST"])

@@ -9,7 +9,7 @@ from peewee import IntegrityError, TextField, ForeignKeyField, DateTimeField
 from helpdesk.accounts.models import User
 from helpdesk.core.clock import utcnow
 from helpdesk.extensions import db
-from helpdesk.tickets.models import Ticket
+from helpdesk.tickets.models import Message, Ticket
 from helpdesk.workspaces.models import TenantModel
 
 # A draft longer than this is refused rather than cut (the reply box has no such limit, but a draft
@@ -36,11 +36,22 @@ class DraftTooLong(ValueError):
     """The text is over MAX_DRAFT_CHARS."""
 
 
-def save_draft(ticket, user, *, body, cc="", bcc="", now):
-    """Keep what `user` typed on `ticket`; an empty reply box removes the draft. Returns the draft or None."""
+class StaleDraft(ValueError):
+    """The text comes from a page loaded before `user`'s own latest reply on the ticket."""
+
+
+def save_draft(ticket, user, *, body, cc="", bcc="", now, last_reply_seen=None):
+    """Keep what `user` typed on `ticket`; an empty reply box removes the draft. Returns the draft or None.
+
+    `last_reply_seen` is the id of `user`'s latest reply the page knew of (0: none). A save from a page
+    older than a reply they sent since is refused (StaleDraft): leaving the box fires a save while Send is
+    clicked, and when it reached the server after the send it brought the sent text back as a draft.
+    """
     body, cc, bcc = body or "", (cc or "").strip(), (bcc or "").strip()
     if len(body) + len(cc) + len(bcc) > MAX_DRAFT_CHARS:
         raise DraftTooLong(MAX_DRAFT_CHARS)
+    if last_reply_seen is not None and _replied_since(ticket, user, last_reply_seen):
+        raise StaleDraft(last_reply_seen)
     if not body.strip() and not cc and not bcc:
         discard_draft(ticket, user)
         return None
@@ -54,6 +65,18 @@ def save_draft(ticket, user, *, body, cc="", bcc="", now):
     except IntegrityError:  # the same agent's other tab saved first: this text is the newer one
         Draft.update(values).where(Draft.ticket == ticket, Draft.user == user).execute()
         return Draft.get(Draft.ticket == ticket, Draft.user == user)
+
+
+def _replied_since(ticket, user, reply_id):
+    return (Message.select(Message.id)
+            .where(Message.ticket == ticket, Message.kind == Message.REPLY, Message.author == user,
+                   Message.id > reply_id)
+            .exists())
+
+
+def last_reply_of(messages, user_id):
+    """The id of `user_id`'s latest reply among a ticket's loaded `messages` (0 when none): the draft's baseline."""
+    return max((m.id for m in messages if m.kind == Message.REPLY and m.author_id == user_id), default=0)
 
 
 def discard_draft(ticket, user):

@@ -7,7 +7,7 @@ from helpdesk.extensions import is_postgres
 from helpdesk.core.sanitize import sanitize_html
 from helpdesk.customers.models import Customer
 from helpdesk.mail.quoting import split_quoted_html, split_quoted_text
-from helpdesk.tickets.drafts import drafts_on
+from helpdesk.tickets.drafts import drafts_on, last_reply_of
 from helpdesk.tickets.inbox import Assignee
 from helpdesk.tickets.models import (Attachment, CannedReply, Channel, Message, Priority, Status, Tag, Ticket,
                                      TicketEvent, TicketTag)
@@ -118,6 +118,7 @@ def ticket_page_context(workspace, ticket, user, *, now, url_for_attachment=None
         "messages": messages,
         "my_draft": next((d for d in drafts if d.user_id == user.id), None),
         "others_drafts": [d for d in drafts if d.user_id != user.id],
+        "last_reply_seen": last_reply_of(messages, user.id),
         "held_replies": held_replies(messages, user, workspace, now),
         "timeline": [(kind, item) for kind, _, _, item in timeline],
         "events": events,

@@ -84,3 +84,4 @@ def test_saving_a_draft_needs_the_csrf_token(client, desk):
     workspace, _, ticket = desk
     assert client.post(url(workspace, f"{ticket.number}/draft"), data={"body": "x"}).status_code == 400
     assert not Draft.select().exists()
+

@@ -204,3 +204,22 @@ def test_forwarding_sends_the_conversation_without_notes_and_records_it(app, cli
     stranger = app.test_client()
     sign_in(stranger, other.membership_set.get().user)
     assert post(stranger, url(workspace, f"{ticket.number}/forward"), {"to": "x@y.org"}).status_code == 404
+
+
+def test_a_save_from_before_the_agents_own_reply_does_not_bring_the_sent_text_back(client, desk):
+    """Leaving the box while clicking Send fires one last save; when it reached the server after the
+    reply, the sent text came back as a draft on the next page."""
+    workspace, owner, ticket, _ = desk
+    page = client.get(url(workspace, str(ticket.number))).get_data(as_text=True)
+    assert '"last_reply_seen": 0' in page
+    assert post(client, url(workspace, f"{ticket.number}/reply"), {"body": "Please clean the roller."}).status_code == 302
+    late = post(client, url(workspace, f"{ticket.number}/draft"),
+                {"body": "Please clean the roller.", "last_reply_seen": "0"}, headers={"HX-Request": "true"})
+    assert late.status_code == 422 and "You sent a reply since this page was loaded" in late.get_data(as_text=True)
+    assert not Draft.select().exists()
+    page = client.get(url(workspace, str(ticket.number))).get_data(as_text=True)
+    assert "Please clean the roller.</textarea>" not in page and '"last_reply_seen": 0' not in page
+    seen = page.split('"last_reply_seen": ', 1)[1].split("}", 1)[0]
+    typed = post(client, url(workspace, f"{ticket.number}/draft"),
+                 {"body": "One more thing", "last_reply_seen": seen}, headers={"HX-Request": "true"})
+    assert typed.status_code == 200 and [d.body for d in Draft.select()] == ["One more thing"]
