@@ -13,7 +13,7 @@ from babel import dates as babel_dates
 from flask import current_app, g, has_request_context
 from flask_babel import format_date, get_locale, get_timezone, gettext
 from flask_login import current_user
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from helpdesk.core.clock import utcnow
 
@@ -46,22 +46,75 @@ DATE_FORMAT = "d MMM yyyy"
 
 ZONE_SUFFIX = " zzz"
 _zone_names = {}  # (zone, locale, offset, dst): the zone's short name ("UTC", "CET", "+0530")
+_compiled = {}  # (pattern, locale): a function of a local time giving babel's text, or None (babel formats it)
+
+
+def _number(attribute, width):
+    return lambda local: "%0*d" % (width, getattr(local, attribute))
+
+
+def _month(width, locale):
+    if width <= 2:
+        return _number("month", width)
+    names = babel_dates.get_month_names({3: "abbreviated", 4: "wide", 5: "narrow"}[width], "format", locale)
+    return lambda local: names[local.month]
+
+
+def _year(width):
+    if width == 2:
+        return lambda local: ("%02d" % local.year)[-2:]
+    return _number("year", width)
+
+
+def _compile(pattern, locale):
+    """`pattern` as a function of a local time giving what `babel.dates.format_datetime` gives, for the fields
+    the app's patterns use (d, M, y, H, m: the day, month, year, hour and minute, as babel's DateTimeFormat
+    writes them); None for any other field. Babel parses the pattern and looks the locale's names up on
+    every call, which cost most of a page of 200 comments (bench/README.md, the suggestions board)."""
+    parts = []
+    for kind, value in babel_dates.tokenize_pattern(pattern):
+        if kind == "chars":
+            parts.append(lambda local, text=value: text)
+            continue
+        field, width = value
+        if field == "d":
+            parts.append(_number("day", width))
+        elif field == "M":
+            parts.append(_month(width, locale))
+        elif field == "y":
+            parts.append(_year(width))
+        elif field == "H":
+            parts.append(_number("hour", width))
+        elif field == "m":
+            parts.append(_number("minute", width))
+        else:
+            return None
+    return lambda local: "".join([part(local) for part in parts])
+
+
+def _formatted(local, pattern, locale):
+    key = (pattern, str(locale))
+    if key not in _compiled:
+        _compiled[key] = _compile(pattern, locale)
+    compiled = _compiled[key]
+    return compiled(local) if compiled else babel_dates.format_datetime(local, pattern, locale=locale)
 
 
 def format_datetime(utc, pattern):
     """An aware time in the viewer's time zone (Flask-Babel's) as `pattern`, as `flask_babel.format_datetime` does.
 
     A trailing `zzz` (the zone's short name) is taken from a cache: babel works it out anew on each call, and it
-    cost two thirds of formatting a time, which a list of 25 tickets does 25 times (bench/README.md)."""
+    cost two thirds of formatting a time, which a list of 25 tickets does 25 times (bench/README.md); the rest
+    of the pattern is compiled once per locale (`_compile`)."""
     zone, locale = get_timezone(), get_locale()
     local = utc.astimezone(zone)
     if not pattern.endswith(ZONE_SUFFIX):
-        return babel_dates.format_datetime(local, pattern, locale=locale)
+        return _formatted(local, pattern, locale)
     key = (str(zone), str(locale), local.utcoffset(), local.dst())
     name = _zone_names.get(key)
     if name is None:
         name = _zone_names[key] = babel_dates.get_timezone_name(local, "short", locale=locale)
-    return f"{babel_dates.format_datetime(local, pattern[:-len(ZONE_SUFFIX)], locale=locale)} {name}"
+    return f"{_formatted(local, pattern[:-len(ZONE_SUFFIX)], locale)} {name}"
 
 
 def _time_element(value, pattern):
@@ -69,7 +122,7 @@ def _time_element(value, pattern):
         return ""
     utc = value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
     machine = utc.isoformat().replace("+00:00", "Z")
-    return Markup('<time datetime="{}">{}</time>').format(machine, format_datetime(utc, pattern))
+    return Markup(f'<time datetime="{machine}">{escape(format_datetime(utc, pattern))}</time>')
 
 
 def datetime_filter(value):
@@ -112,8 +165,8 @@ def ago_filter(value, now=None):
     machine = utc.isoformat().replace("+00:00", "Z")
     shown = (relative_words(naive, now) if (now - naive).days < RELATIVE_DAYS
              else format_datetime(utc, SHORT_DATE_FORMAT))
-    return Markup('<time datetime="{}" title="{}">{}</time>').format(
-        machine, format_datetime(utc, DATETIME_FORMAT), shown)
+    return Markup(f'<time datetime="{machine}" title="{escape(format_datetime(utc, DATETIME_FORMAT))}">'
+                  f'{escape(shown)}</time>')
 
 
 def register(app):

@@ -159,7 +159,12 @@ def suggestion_of(workspace, suggestion_id, viewer):
 def comment_threads(suggestion, viewer, *, everything=False):
     """[(comment, [replies])] oldest first, authors joined (one query); what the viewer may not see is left out
     (`everything`: the agents' view, hidden and held ones too)."""
-    rows = (SuggestionComment.select(SuggestionComment, EndUser)
+    # The public page reads only what it shows (half the time of building 200 rows of every column).
+    columns = ((SuggestionComment, EndUser) if everything else
+               (SuggestionComment.id, SuggestionComment.parent, SuggestionComment.author, SuggestionComment.created_at,
+                SuggestionComment.edited_at, SuggestionComment.hidden, SuggestionComment.held_for_review,
+                SuggestionComment.deleted_at, SuggestionComment.body_html, EndUser.id, EndUser.name))
+    rows = (SuggestionComment.select(*columns)
             .join(EndUser, JOIN.LEFT_OUTER, on=(SuggestionComment.author == EndUser.id), attr="author")
             .where(SuggestionComment.suggestion == suggestion).order_by(SuggestionComment.id).limit(MAX_COMMENTS))
     threads, replies = [], {}

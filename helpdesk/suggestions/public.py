@@ -76,7 +76,9 @@ def suggestion(suggestion_id, slug):
 
 def _suggestion_page(found, form, refusal=None, status=200):
     form.shown.data = spam.form_stamp(g.workspace)
+    # ?reply_to=<id> or ?report=<id>: that comment's "Reply" or "Report" link, whose form shows under it.
     return render_template("suggestions/suggestion.html", suggestion=found, form=form, refusal=refusal,
+                           reply_to=request.args.get("reply_to", type=int), report_of=request.args.get("report", type=int),
                            threads=pages.comment_threads(found, g.end_user),
                            voted=found.id in pages.voted_ids(g.end_user, [found]), now=utcnow(),
                            may_edit=services.may_edit, statuses=SuggestionStatus.LABELS), status

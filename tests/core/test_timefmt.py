@@ -50,3 +50,24 @@ def test_the_zone_is_named_as_babel_names_it_in_winter_and_in_summer(app):
         assert shown == ["15 Jan 2026, 10:05 +0100", "15 Jul 2026, 11:05 +0200", "16 Jan 2026, 10:05 +0100"]
     finally:
         app.config["BABEL_DEFAULT_TIMEZONE"] = "UTC"
+
+
+def test_the_compiled_patterns_write_what_babel_writes_in_any_zone_and_language():
+    import random
+
+    import pytz
+    from babel import Locale
+    from babel.dates import format_datetime as babel_format
+
+    from helpdesk.core import timefmt
+
+    rng = random.Random(7)
+    for language in ("en", "de", "fr", "ja", "ar", "ru", "pt_BR"):
+        locale = Locale.parse(language)
+        for pattern in (timefmt.DATETIME_FORMAT[:-len(timefmt.ZONE_SUFFIX)], timefmt.DATE_FORMAT,
+                        timefmt.SHORT_DATE_FORMAT, "dd.MM.yy HH:mm", "d MMMM y"):
+            for _ in range(40):
+                utc = datetime(2001, 1, 1, tzinfo=timezone.utc) + timedelta(minutes=rng.randrange(30 * 525600))
+                local = utc.astimezone(pytz.timezone(rng.choice(pytz.common_timezones)))
+                assert timefmt._formatted(local, pattern, locale) == babel_format(local, pattern, locale=locale)
+    assert timefmt._compile("EEEE d MMM", Locale.parse("en")) is None  # a field it does not know: babel writes it

@@ -71,8 +71,8 @@ def test_comments_have_one_level_of_replies_and_the_author_edits_for_15_minutes(
     deeper = services.add_comment(acme, posted, bob, body="Welcome", parent_id=reply.id, now=now)
     assert (reply.parent_id, deeper.parent_id) == (first.id, first.id)
     assert Suggestion.get_by_id(posted.id).comment_count == 3
-    assert [(c.body, [r.body for r in rs]) for c, rs in pages.comment_threads(posted, None)] == \
-        [("Me too", ["Thanks", "Welcome"])]
+    assert [(c.body_html, [r.body_html for r in rs]) for c, rs in pages.comment_threads(posted, None)] == \
+        [("<p>Me too</p>", ["<p>Thanks</p>", "<p>Welcome</p>"])]  # the public page reads the HTML only
     services.edit_comment(acme, first.id, bob, body="Me too, *please*", now=now + timedelta(minutes=14))
     assert "<em>please</em>" in SuggestionComment.get_by_id(first.id).body_html
     with pytest.raises(services.BoardError, match="15 minutes"):

@@ -151,3 +151,35 @@ def test_the_board_and_a_suggestion_page_take_a_fixed_number_of_queries(app, cli
         with count_queries() as counter:
             assert client.get(url).status_code == 200
         assert counter.count <= 6, (url, counter.statements)
+
+
+def _form(page, form_id):
+    """The form with `form_id` on a page: (its HTML, its fields with a value: name -> value)."""
+    html = re.search(rf'<form[^>]*id="{form_id}".*?</form>', page, re.S).group(0)
+    return html, dict(re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', html))
+
+
+def test_each_comment_links_to_its_reply_and_report_forms_which_work_without_js(app, client, acme):
+    ann = signed_in(app, client, acme)
+    posted = idea(acme, person(acme, "bob@client.example", "Bob"))
+    first, second = (services.add_comment(acme, posted, ann, body=text, parent_id=None, now=utcnow())
+                     for text in ("First", "Second"))
+    url = board_url(acme, f"{posted.id}-{posted.slug}")
+    page = client.get(url).get_data(as_text=True)
+    # No form per comment: a link to the page with that comment's form open, and the comment form at the end.
+    assert f'href="{url}?reply_to={first.id}#reply">Reply</a>' in page and f"?report={second.id}#report" in page
+    assert 'name="parent" value="' not in page and 'name="comment"' not in page and 'id="reply"' not in page
+    replying = client.get(f"{url}?reply_to={second.id}").get_data(as_text=True)
+    html, fields = _form(replying, "reply")
+    assert replying.count('id="reply"') == 1 and fields["parent"] == str(second.id)
+    assert '<label for="reply-body">Your reply</label>' in html and ">Post my reply publicly</button>" in html
+    assert replying.index(f'id="comment-{second.id}"') < replying.index(html)  # under that comment
+    response = client.post(board_url(acme, f"{posted.id}/comments"), data={**fields, "body": "A reply"})
+    assert response.status_code == 302
+    assert SuggestionComment.get(SuggestionComment.body == "A reply").parent_id == second.id
+    reporting = client.get(f"{url}?report={first.id}").get_data(as_text=True)
+    html, fields = _form(reporting, "report")
+    assert fields["comment"] == str(first.id) and '<label for="report-reason">What is wrong with it?</label>' in html
+    assert ">Report this comment</button>" in html and 'id="reply"' not in reporting
+    client.post(board_url(acme, f"{posted.id}/report"), data={**fields, "reason": "off topic"})
+    assert (SuggestionReport.get().comment_id, SuggestionReport.get().reason) == (first.id, "off topic")
