@@ -10,7 +10,7 @@ from datetime import date, datetime, timezone
 
 import pytz
 from babel import dates as babel_dates
-from flask import current_app, g, has_request_context
+from flask import current_app, g, has_app_context, has_request_context
 from flask_babel import format_date, get_locale, get_timezone, gettext
 from flask_login import current_user
 from markupsafe import Markup, escape
@@ -45,8 +45,8 @@ DATE_FORMAT = "d MMM yyyy"
 
 
 ZONE_SUFFIX = " zzz"
-_zone_names = {}  # (zone, locale, offset, dst): the zone's short name ("UTC", "CET", "+0530")
-_compiled = {}  # (pattern, locale): a function of a local time giving babel's text, or None (babel formats it)
+_zone_names = {}  # (zone, locale name, offset, dst): the zone's short name ("UTC", "CET", "+0530")
+_compiled = {}  # (pattern, locale name): a function of a local time giving babel's text, or None (babel formats it)
 
 
 def _number(attribute, width):
@@ -92,8 +92,21 @@ def _compile(pattern, locale):
     return lambda local: "".join([part(local) for part in parts])
 
 
-def _formatted(local, pattern, locale):
-    key = (pattern, str(locale))
+def _zone_and_locale():
+    """Flask-Babel's time zone and locale, and the locale's name (the caches' key: comparing babel Locales is
+    slow), looked up once per app context as Flask-Babel caches them there too (its lookups cost a third of
+    formatting a time)."""
+    if not has_app_context():
+        return get_timezone(), get_locale(), str(get_locale())
+    found = g.get("_timefmt_zone_and_locale")
+    if found is None:
+        locale = get_locale()
+        found = g._timefmt_zone_and_locale = (get_timezone(), locale, str(locale))
+    return found
+
+
+def _formatted(local, pattern, locale, locale_name):
+    key = (pattern, locale_name)
     if key not in _compiled:
         _compiled[key] = _compile(pattern, locale)
     compiled = _compiled[key]
@@ -106,15 +119,15 @@ def format_datetime(utc, pattern):
     A trailing `zzz` (the zone's short name) is taken from a cache: babel works it out anew on each call, and it
     cost two thirds of formatting a time, which a list of 25 tickets does 25 times (bench/README.md); the rest
     of the pattern is compiled once per locale (`_compile`)."""
-    zone, locale = get_timezone(), get_locale()
+    zone, locale, locale_name = _zone_and_locale()
     local = utc.astimezone(zone)
     if not pattern.endswith(ZONE_SUFFIX):
-        return _formatted(local, pattern, locale)
-    key = (str(zone), str(locale), local.utcoffset(), local.dst())
+        return _formatted(local, pattern, locale, locale_name)
+    key = (zone, locale_name, local.utcoffset(), local.dst())
     name = _zone_names.get(key)
     if name is None:
         name = _zone_names[key] = babel_dates.get_timezone_name(local, "short", locale=locale)
-    return f"{_formatted(local, pattern[:-len(ZONE_SUFFIX)], locale)} {name}"
+    return f"{_formatted(local, pattern[:-len(ZONE_SUFFIX)], locale, locale_name)} {name}"
 
 
 def _time_element(value, pattern):

@@ -69,5 +69,5 @@ def test_the_compiled_patterns_write_what_babel_writes_in_any_zone_and_language(
             for _ in range(40):
                 utc = datetime(2001, 1, 1, tzinfo=timezone.utc) + timedelta(minutes=rng.randrange(30 * 525600))
                 local = utc.astimezone(pytz.timezone(rng.choice(pytz.common_timezones)))
-                assert timefmt._formatted(local, pattern, locale) == babel_format(local, pattern, locale=locale)
+                assert timefmt._formatted(local, pattern, locale, language) == babel_format(local, pattern, locale=locale)
     assert timefmt._compile("EEEE d MMM", Locale.parse("en")) is None  # a field it does not know: babel writes it
