@@ -140,7 +140,9 @@ def _app(database_url, folder):
 
 def _reset(database):
     """Drop every table of a PostgreSQL bench database given by URL (SQLite files start empty)."""
-    if database.__class__.__name__.startswith("Sqlite"):
+    from peewee import PostgresqlDatabase
+
+    if not isinstance(database, PostgresqlDatabase):
         return
     database.execute_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
 

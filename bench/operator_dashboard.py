@@ -28,7 +28,7 @@ def seed(count, now):
     from helpdesk.accounts.models import User
     from helpdesk.billing.models import Plan, Subscription
     from helpdesk.core.periodic_runs import PeriodicRun
-    from helpdesk.extensions import db
+    from helpdesk.extensions import db, is_postgres
     from helpdesk.jobs import PERIODIC_JOBS
     from helpdesk.operator.snapshots import DailySnapshot
     from helpdesk.workspaces.models import Membership, Role, Workspace
@@ -60,7 +60,7 @@ def seed(count, now):
             Subscription.insert_many(subscribed[start:start + 500]).execute()
         PeriodicRun.insert_many([{"path": path, "last_started_at": now, "last_finished_at": now, "created_at": now}
                                  for path, _interval in PERIODIC_JOBS]).execute()
-    if not db.database.obj.__class__.__name__.startswith("Sqlite"):
+    if is_postgres():
         # A live database has statistics (autovacuum's analyze); right after a bulk seed PostgreSQL has
         # none and plans the list's sign-in subquery as a scan of every person for every row.
         db.database.execute_sql("ANALYZE")

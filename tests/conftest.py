@@ -14,7 +14,7 @@ import pytest
 
 from helpdesk import create_app
 from helpdesk.cli import migration_runner
-from helpdesk.extensions import db, limiter
+from helpdesk.extensions import db, is_postgres, limiter
 from helpdesk.jobs import queue
 from helpdesk.models import all_models
 from tests.browser import browser, live_server, new_page, server_url, shots  # noqa: F401  (fixtures)
@@ -69,7 +69,7 @@ def app_context(app):
 
 def _empty_tables():
     tables = [model._meta.table_name for model in reversed(all_models())]
-    if db.database.obj.__class__.__name__.startswith("Sqlite"):
+    if not is_postgres():
         with db.database.atomic():
             for table in [*tables, "ticket_search"]:  # the FTS5 table is not a model
                 db.database.execute_sql(f'DELETE FROM "{table}"')

@@ -8,7 +8,7 @@ from peewee import IntegrityError, TextField, ForeignKeyField, DateTimeField
 
 from helpdesk.accounts.models import User
 from helpdesk.core.clock import utcnow
-from helpdesk.extensions import db
+from helpdesk.extensions import db, is_postgres
 from helpdesk.tickets.models import Message, Ticket
 from helpdesk.workspaces.models import TenantModel
 
@@ -50,21 +50,31 @@ def save_draft(ticket, user, *, body, cc="", bcc="", now, last_reply_seen=None):
     body, cc, bcc = body or "", (cc or "").strip(), (bcc or "").strip()
     if len(body) + len(cc) + len(bcc) > MAX_DRAFT_CHARS:
         raise DraftTooLong(MAX_DRAFT_CHARS)
-    if last_reply_seen is not None and _replied_since(ticket, user, last_reply_seen):
-        raise StaleDraft(last_reply_seen)
     if not body.strip() and not cc and not bcc:
         discard_draft(ticket, user)
         return None
     values = {Draft.body: body, Draft.cc: cc, Draft.bcc: bcc, Draft.updated_at: now}
-    if Draft.update(values).where(Draft.ticket == ticket, Draft.user == user).execute():
-        return Draft.get(Draft.ticket == ticket, Draft.user == user)
-    try:
-        with db.database.atomic():
-            return Draft.create(workspace=ticket.workspace_id, ticket=ticket, user=user, body=body, cc=cc, bcc=bcc,
-                                created_at=now, updated_at=now)
-    except IntegrityError:  # the same agent's other tab saved first: this text is the newer one
-        Draft.update(values).where(Draft.ticket == ticket, Draft.user == user).execute()
-        return Draft.get(Draft.ticket == ticket, Draft.user == user)
+    with db.database.atomic():
+        # Written first and checked after, under the ticket's lock: a reply committed before this
+        # transaction is seen by the check, one after it removes the draft itself (tickets.services.reply).
+        lock_for_reply(ticket)
+        if not Draft.update(values).where(Draft.ticket == ticket, Draft.user == user).execute():
+            try:
+                with db.database.atomic():
+                    Draft.create(workspace=ticket.workspace_id, ticket=ticket, user=user, body=body, cc=cc, bcc=bcc,
+                                 created_at=now, updated_at=now)
+            except IntegrityError:  # the same agent's other tab saved first: this text is the newer one
+                Draft.update(values).where(Draft.ticket == ticket, Draft.user == user).execute()
+        if last_reply_seen is not None and _replied_since(ticket, user, last_reply_seen):
+            raise StaleDraft(last_reply_seen)  # rolls the write back
+    return Draft.get(Draft.ticket == ticket, Draft.user == user)
+
+
+def lock_for_reply(ticket):
+    """Lock the ticket's row on PostgreSQL, so that a reply and a draft save of it run one after the other
+    (SQLite runs one writing transaction at a time, and both start by writing)."""
+    if is_postgres():
+        Ticket.select(Ticket.id).where(Ticket.id == ticket.id).for_update().execute()
 
 
 def _replied_since(ticket, user, reply_id):

@@ -17,7 +17,7 @@ from helpdesk.core.sanitize import html_to_text
 from helpdesk.extensions import db
 from helpdesk.jobs import enqueue, resolve
 from helpdesk.tickets import search
-from helpdesk.tickets.drafts import discard_draft
+from helpdesk.tickets.drafts import discard_draft, lock_for_reply
 from helpdesk.tickets.models import (
     Attachment,
     CannedReply,
@@ -177,6 +177,7 @@ def reply(ticket, actor, body, *, now, attachments=(), status_after=None, cc=Non
     if not body:
         raise TicketError("Write a reply first.")
     with db.database.atomic():
+        lock_for_reply(ticket)  # a draft save racing this reply runs wholly before or after it
         message = Message.create(workspace=ticket.workspace_id, ticket=ticket, kind=Message.REPLY, author=actor,
                                  body_text=body, delivery_status=Message.QUEUED, created_at=now, cc=cc, bcc=bcc)
         _store_attachments(message, attachments, now)

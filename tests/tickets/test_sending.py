@@ -1,16 +1,18 @@
 """Sending replies: Cc/Bcc, signatures, and the undo delay (held, then sent by the due sweep, never twice)."""
 import re
+import threading
 from datetime import timedelta
 
 import pytest
 
 from helpdesk.core.clock import utcnow
+from helpdesk.extensions import db
 from helpdesk.mail.models import OutboundEmail, OutboundStatus
 from helpdesk.mail.send import SEND_LEASE, _claim, deliver_reply, send_due_replies
 from helpdesk.mail.signatures import save_signature, signatures_for
 from helpdesk.tickets import sending
 from helpdesk.tickets import services as tickets
-from helpdesk.tickets.drafts import Draft, save_draft
+from helpdesk.tickets.drafts import Draft, StaleDraft, save_draft
 from helpdesk.tickets.models import Message, Ticket
 from helpdesk.workspaces.models import Workspace
 from tests.conftest import drain_jobs, post, sent_mail, sign_in
@@ -223,3 +225,49 @@ def test_a_save_from_before_the_agents_own_reply_does_not_bring_the_sent_text_ba
     typed = post(client, url(workspace, f"{ticket.number}/draft"),
                  {"body": "One more thing", "last_reply_seen": seen}, headers={"HX-Request": "true"})
     assert typed.status_code == 200 and [d.body for d in Draft.select()] == ["One more thing"]
+
+
+def test_a_draft_save_racing_the_reply_never_leaves_the_sent_text_as_a_draft(app, desk):
+    """The save fired by leaving the box and the reply arrive together, many times over: whichever runs
+    first, no draft remains (on PostgreSQL both lock the ticket; SQLite writes one at a time)."""
+    workspace, owner, _, _ = desk
+    customer = make_customer(workspace, email="race@client.example")
+    tickets_raced = [make_ticket(workspace, customer, subject=f"Race {n}") for n in range(12)]
+    errors = []
+
+    def race(ticket):
+        barrier = threading.Barrier(2)
+
+        def save():
+            barrier.wait()
+            with app.app_context(), db.database.connection_context():
+                try:
+                    save_draft(ticket, owner.id, body="Please clean the roller.", now=utcnow(), last_reply_seen=0)
+                except StaleDraft:
+                    pass
+
+        def send():
+            barrier.wait()
+            with app.app_context(), db.database.connection_context():
+                tickets.reply(ticket, owner, "Please clean the roller.", now=utcnow())
+
+        threads = [threading.Thread(target=guarded(job, errors)) for job in (save, send)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+
+    for ticket in tickets_raced:
+        race(ticket)
+    assert not errors
+    assert not Draft.select().where(Draft.ticket.in_([t.id for t in tickets_raced])).exists()
+    assert Message.select().where(Message.ticket.in_([t.id for t in tickets_raced]), Message.kind == Message.REPLY).count() == 12
+
+
+def guarded(job, errors):
+    def run():
+        try:
+            job()
+        except Exception as error:  # noqa: BLE001  (reported by the test)
+            errors.append(error)
+    return run
