@@ -19,6 +19,7 @@ def test_choosing_a_sort_applies_it_at_once_and_back_returns_to_the_previous_ord
     page = new_page()
     sign_in(page, workspace.membership_set.get().user)
     expect(page.locator("#ticket-list a.subject").first).to_have_text("#3 Question 3")
+    page.wait_for_load_state("load")  # htmx (a deferred script) wires the select up once the page has loaded
 
     page.get_by_label("Sort").select_option("oldest")  # one action, no button to press
 
