@@ -267,6 +267,20 @@ def measure(client, urls, warmup):
     return round(statistics.median(timings), 2), round(p95, 2), queries
 
 
+def request_bench_main(run, prog, doc, argv=None):
+    """The command line of a bench of requests (`python -m bench.<name>`): database, requests and rounds
+    given to `run`, its entries merged into the results file."""
+    import os
+
+    parser = argparse.ArgumentParser(prog=prog, description=doc.split("\n\n")[0])
+    parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"))
+    parser.add_argument("--requests", type=int, default=60)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args(argv)
+    merge(RESULTS, run(args.database_url, max(args.requests, 50), max(args.rounds, 1)))
+    print(f"written: {RESULTS}")
+
+
 def measure_rounds(client, planned, *, rounds, warmup, log, **entry):
     """Every measurement of `planned` ({name: requests}) in interleaved rounds; a results entry each (the
     round with the lowest p95, the most queries of any round), with `entry`'s fields, logged as it goes."""

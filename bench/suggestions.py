@@ -9,7 +9,6 @@ the seed. Requests through the WSGI app signed in as an end user (who voted on t
 after a warm-up, in interleaved rounds (the round with the lowest p95 is kept): p50, p95 and SQL
 statements per request.
 """
-import argparse
 import random
 import re
 import sys
@@ -223,17 +222,9 @@ def run(database_url=None, requests=60, rounds=3, warmup=10, log=print):
 
 
 def main(argv=None):
-    import os
+    from bench.__main__ import request_bench_main
 
-    parser = argparse.ArgumentParser(prog="python -m bench.suggestions", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"))
-    parser.add_argument("--requests", type=int, default=60)
-    parser.add_argument("--rounds", type=int, default=3)
-    args = parser.parse_args(argv)
-    from bench.__main__ import RESULTS, merge
-
-    merge(RESULTS, run(args.database_url, max(args.requests, 50), max(args.rounds, 1)))
-    print(f"written: {RESULTS}")
+    request_bench_main(run, "python -m bench.suggestions", __doc__, argv)
 
 
 if __name__ == "__main__":
