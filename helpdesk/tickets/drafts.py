@@ -67,7 +67,8 @@ def save_draft(ticket, user, *, body, cc="", bcc="", now, last_reply_seen=None):
                 Draft.update(values).where(Draft.ticket == ticket, Draft.user == user).execute()
         if last_reply_seen is not None and _replied_since(ticket, user, last_reply_seen):
             raise StaleDraft(last_reply_seen)  # rolls the write back
-    return Draft.get(Draft.ticket == ticket, Draft.user == user)
+        # Read inside the transaction: once it commits, a reply waiting for it removes the draft.
+        return Draft.get(Draft.ticket == ticket, Draft.user == user)
 
 
 def lock_for_reply(ticket):
