@@ -49,7 +49,7 @@ def _init_extensions(app):
     from authlib.integrations.flask_client import OAuth
 
     from helpdesk.accounts.sessions import load_user
-    from helpdesk.core import timefmt
+    from helpdesk.core import i18n, timefmt
     from helpdesk.extensions import babel, csrf, db, htmx, limiter, login_manager, make_database
 
     app.config["DATABASE"] = make_database(app.config["DATABASE_URL"], app.config["DB_POOL_SIZE"])
@@ -57,6 +57,7 @@ def _init_extensions(app):
     csrf.init_app(app)
     htmx.init_app(app)
     babel.init_app(app, locale_selector=timefmt.locale, timezone_selector=timefmt.time_zone)
+    i18n.install(app)
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.signin"

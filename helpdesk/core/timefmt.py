@@ -11,11 +11,12 @@ from datetime import date, datetime, timezone
 import pytz
 from babel import dates as babel_dates
 from flask import current_app, g, has_app_context, has_request_context
-from flask_babel import format_date, get_locale, get_timezone, gettext
+from flask_babel import format_date, get_locale, get_timezone
 from flask_login import current_user
 from markupsafe import Markup, escape
 
 from helpdesk.core.clock import utcnow
+from helpdesk.core.i18n import gettext
 
 # The zones offered on the account and workspace settings pages (pytz's current, common names).
 TIME_ZONES = tuple(pytz.common_timezones)

@@ -235,11 +235,28 @@ def view_counts(workspace, user_id, saved=()):
     in one query.
 
     A saved view counts its awake tickets (snoozed ones wait in Snoozed)."""
+    views = tuple((int(view.id), view.filters) for view in saved)
+    key = (getattr(db.database, "obj", db.database), workspace.id, user_id, views)
+    statement = _count_statements.get(key)
+    if statement is None:
+        if len(_count_statements) >= COUNT_STATEMENTS_KEPT:
+            _count_statements.clear()
+        statement = _count_statements[key] = _count_statement(workspace, user_id, views)
+    return {view: count for view, count in db.database.execute_sql(*statement)}
+
+
+# Building the count's SQL with peewee cost as much CPU as SQLite counting: the text and its values depend
+# only on the key of `view_counts`, so each worker builds it once per agent and set of views.
+COUNT_STATEMENTS_KEPT = 1000
+_count_statements = {}
+
+
+def _count_statement(workspace, user_id, views):
     conditions = {view: _view_filter(workspace, user_id, view) for view in VIEWS}
-    for saved_view in saved:
-        narrowed = Filters.from_json(saved_view.filters).condition(workspace, user_id)
+    for view_id, filters in views:
+        narrowed = Filters.from_json(filters).condition(workspace, user_id)
         awake = (Ticket.workspace == workspace) & _not_snoozed()
-        conditions[f"saved-{int(saved_view.id)}"] = awake if narrowed is None else awake & narrowed
+        conditions[f"saved-{view_id}"] = awake if narrowed is None else awake & narrowed
     parts, params = [], []
     for number, (view, condition) in enumerate(conditions.items()):
         cap = SAVED_COUNT_CAP if view.startswith("saved-") else COUNT_CAP
@@ -247,7 +264,7 @@ def view_counts(workspace, user_id, saved=()):
         sql, sub_params = subquery.sql()
         parts.append(f"SELECT '{view}', COUNT(*) FROM ({sql}) AS v_{number}")
         params.extend(sub_params)
-    return {view: count for view, count in db.database.execute_sql(" UNION ALL ".join(parts), params)}
+    return " UNION ALL ".join(parts), params
 
 
 def newest_ticket_id(workspace):

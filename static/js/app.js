@@ -112,8 +112,9 @@
   });
 })();
 
-// The inbox: the bulk toolbar shows only while tickets are selected ("3 selected"); the Undo of a close
-// stays 10 seconds; on a phone the view list and the main menu fold behind theirs. Without JS all three simply stay open.
+// The inbox: the bulk toolbar says how many tickets are selected ("3 selected") and shows only while some
+// are (app.css does that too, where :has() works); the Undo of a close stays 10 seconds; on a phone the view
+// list and the main menu fold behind theirs. Without JS the menus simply stay open.
 (function () {
   "use strict";
 
