@@ -118,5 +118,5 @@ def _register_hooks(app):
         if not current_user.is_authenticated:
             return {"my_memberships": []}
         if "my_memberships" not in g:
-            g.my_memberships = memberships_of(current_user)
+            g.my_memberships = memberships_of(current_user.id)
         return {"my_memberships": g.my_memberships}

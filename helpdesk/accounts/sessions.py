@@ -12,6 +12,7 @@ from flask_login import current_user, login_user, logout_user
 
 from helpdesk.accounts.models import User, UserSession
 from helpdesk.core.clock import utcnow
+from helpdesk.core.selects import PreparedSelect
 from helpdesk.core.tokens import hash_token, new_token
 
 # How often a request writes "last seen" (and slides the idle limit): not on every request.
@@ -31,12 +32,16 @@ def open_session(user, *, method, now, lasts, remember=False):
     return user
 
 
+# Built once (core/selects.py): every signed-in request runs it first.
+_OPEN_SESSION = PreparedSelect(lambda key_hash, now: (
+    UserSession.select(UserSession, User).join(User)
+    .where(UserSession.key_hash == key_hash, UserSession.revoked_at.is_null(), UserSession.expires_at > now)
+    .limit(1)), 2)
+
+
 def user_for_key(key, *, now, idle):
     """The person signed in by a cookie's session `key`, or None once the session ended."""
-    row = (UserSession.select(UserSession, User).join(User)
-           .where(UserSession.key_hash == hash_token(key), UserSession.revoked_at.is_null(),
-                  UserSession.expires_at > now)
-           .first())
+    row = _OPEN_SESSION.first(hash_token(key), now)
     if row is None:
         return None
     if now - row.last_seen_at >= TOUCH_EVERY:

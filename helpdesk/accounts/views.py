@@ -71,7 +71,7 @@ def _wait_message(seconds):
 
 def home_for(user):
     """Where a signed-in person lands: their first workspace, or the page to create one."""
-    joined = workspaces.memberships_of(user)
+    joined = workspaces.memberships_of(user.id)
     if joined:
         return url_for("workspace.home", workspace_slug=joined[0].workspace.slug)
     return url_for("accounts.welcome")

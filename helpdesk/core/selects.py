@@ -5,9 +5,18 @@ three-table SELECT on the 2-core box, where PostgreSQL then answers it in 0.1 ms
 arity)` asks peewee once per database for the text of `build(*placeholders)` and runs later calls with
 the real values, the rows made by peewee's own cursor wrapper for that query (joins and `attr=` names
 included), so the result is what `build(*values)` would have returned. The values are passed to the
-driver as they are: use it for text and numbers compared as such (a slug, a host name).
+driver as they are: use it for text, integers (ids, not model instances) and datetimes compared as such.
 """
 from helpdesk.extensions import db
+
+MARK_BASE = -7_316_504_223_081_946_000
+
+
+def _slot(param, marks):
+    for n, mark in enumerate(marks):
+        if type(param) is int and param == mark or param == str(mark):
+            return n
+    return None
 
 
 class PreparedSelect:
@@ -17,12 +26,13 @@ class PreparedSelect:
     def _shape(self, database):
         key = getattr(database, "obj", database)  # db.database is a Proxy; SQLite and PostgreSQL differ
         if key not in self._built:
-            marks = [f"\x00prepared-select-{n}\x00" for n in range(self._arity)]
+            # Integers no query holds: an integer field keeps them as they are, a text field as their text.
+            marks = [MARK_BASE - n for n in range(self._arity)]
             query = self._build(*marks)
             sql, params = query.sql()
-            slots = [marks.index(p) if isinstance(p, str) and p in marks else None for p in params]
-            if sorted(slot for slot in slots if slot is not None) != list(range(self._arity)):
-                raise ValueError("each value must appear once among the query's parameters")
+            slots = [_slot(p, marks) for p in params]
+            if {slot for slot in slots if slot is not None} != set(range(self._arity)):
+                raise ValueError("each value must appear among the query's parameters")
             self._built[key] = query, sql, slots, params
         return self._built[key]
 

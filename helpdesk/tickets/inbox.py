@@ -71,9 +71,14 @@ def _view_filter(workspace, user_id, view):
     }.get(view)
 
 
+# What a list row shows and its cursor needs: each column more is SQL to build and a value to convert.
+LISTED = (Ticket.id, Ticket.number, Ticket.subject, Ticket.status, Ticket.priority, Ticket.preview, Ticket.customer,
+          Ticket.assignee, Ticket.updated_at, Ticket.last_customer_activity_at, Ticket.snoozed_until, Ticket.woke_at)
+
+
 def _listing():
     """Tickets with their customer and assignee names, in one query."""
-    return (Ticket.select(Ticket, Customer.id, Customer.name, Customer.email, Assignee.id, Assignee.name)
+    return (Ticket.select(*LISTED, Customer.id, Customer.name, Customer.email, Assignee.id, Assignee.name)
             .join(Customer, on=(Ticket.customer == Customer.id))
             .switch(Ticket).join(Assignee, JOIN.LEFT_OUTER, on=(Ticket.assignee == Assignee.id), attr="assignee"))
 

@@ -5,6 +5,7 @@ from peewee import JOIN, fn
 from helpdesk.accounts.models import User
 from helpdesk.extensions import is_postgres
 from helpdesk.core.sanitize import sanitize_html
+from helpdesk.core.selects import PreparedSelect
 from helpdesk.customers.models import Customer
 from helpdesk.mail.quoting import split_quoted_html, split_quoted_text
 from helpdesk.tickets.drafts import drafts_on, last_reply_of
@@ -48,6 +49,8 @@ class AttachmentLinks:
         return html
 
 
+# Of the authors and actors, what the page shows: each of User's other columns costs SQL and a conversion per row.
+PEOPLE_SHOWN = (User.id, User.name, User.email)
 TAG_SEPARATOR = "\x1f"  # never in a tag name (`services.normalize_tag` turns it, as whitespace, into "-")
 
 
@@ -59,14 +62,28 @@ def _tag_names():
             .where(TicketTag.ticket == Ticket.id))
 
 
-def page_ticket(workspace, user, *conditions):
-    """The ticket of `workspace` matching `conditions` for its page, or None, in one query: with its customer,
+def _page_ticket_query(workspace_id, user_id):
+    return (Ticket.select(Ticket, Customer, Assignee.id, Assignee.name, Assignee.email,
+                          watching_flag(Ticket.id, user_id).alias("watching"), _tag_names().alias("joined_tags"))
+            .join(Customer)
+            .switch(Ticket).join(Assignee, JOIN.LEFT_OUTER, on=(Ticket.assignee == Assignee.id), attr="assignee")
+            .where(Ticket.workspace == workspace_id))
+
+
+# Built once (core/selects.py): the text of this five-table SELECT cost more CPU than running it.
+_BY_NUMBER = PreparedSelect(lambda workspace_id, user_id, number: _page_ticket_query(workspace_id, user_id)
+                            .where(Ticket.number == number).limit(1), 3)
+_BY_ID = PreparedSelect(lambda workspace_id, user_id, ticket_id: _page_ticket_query(workspace_id, user_id)
+                        .where(Ticket.id == ticket_id).limit(1), 3)
+
+
+def page_ticket(workspace, user, *, number=None, ticket_id=None):
+    """The ticket of `workspace` with that number (or id) for its page, or None, in one query: with its customer,
     assignee, tag names (`tag_names`, sorted) and whether `user` watches it (`watching`)."""
-    ticket = (Ticket.select(Ticket, Customer, Assignee, watching_flag(Ticket.id, user.id).alias("watching"),
-                            _tag_names().alias("joined_tags"))
-              .join(Customer)
-              .switch(Ticket).join(Assignee, JOIN.LEFT_OUTER, on=(Ticket.assignee == Assignee.id), attr="assignee")
-              .where(Ticket.workspace == workspace, *conditions).first())
+    if number is not None:
+        ticket = _BY_NUMBER.first(workspace.id, user.id, int(number))
+    else:
+        ticket = _BY_ID.first(workspace.id, user.id, int(ticket_id))
     if ticket is not None:
         ticket.tag_names = sorted(filter(None, (ticket.joined_tags or "").split(TAG_SEPARATOR)))
         ticket.watching = bool(ticket.watching)
@@ -75,7 +92,7 @@ def page_ticket(workspace, user, *conditions):
 
 def _messages_with_attachments(ticket):
     """The ticket's messages with their authors, and {message id: [attachments]}, in one query."""
-    rows = (Message.select(Message, User, Attachment)
+    rows = (Message.select(Message, *PEOPLE_SHOWN, Attachment)
             .join(User, JOIN.LEFT_OUTER, on=(Message.author == User.id), attr="author")
             .switch(Message).join(Attachment, JOIN.LEFT_OUTER, on=(Attachment.message == Message.id),
                                   attr="attachment")
@@ -100,12 +117,12 @@ def ticket_page_context(workspace, ticket, user, *, now, url_for_attachment=None
 
     url_for_attachment = url_for_attachment or default_url
     if not hasattr(ticket, "tag_names"):  # not read by `page_ticket` (a form's answer reloads it)
-        ticket = page_ticket(workspace, user, Ticket.id == ticket.id)
+        ticket = page_ticket(workspace, user, ticket_id=ticket.id)
     customer = ticket.customer
     messages, by_message = _messages_with_attachments(ticket)
     links = AttachmentLinks(url_for_attachment, [a for found in by_message.values() for a in found])
     remote = bool(getattr(workspace, "load_remote_images", False))
-    events = list(TicketEvent.select(TicketEvent, User).join(User, JOIN.LEFT_OUTER,
+    events = list(TicketEvent.select(TicketEvent, *PEOPLE_SHOWN).join(User, JOIN.LEFT_OUTER,
                                                              on=(TicketEvent.actor == User.id), attr="actor")
                   .where(TicketEvent.ticket == ticket).order_by(TicketEvent.id))
     timeline = sorted(

@@ -200,7 +200,7 @@ def _composer_form(context):
 
 @bp.route("/<int:number>")
 def ticket_view(number):
-    ticket = page_ticket(g.workspace, current_user, Ticket.number == number)
+    ticket = page_ticket(g.workspace, current_user, number=number)
     if ticket is None:
         abort(404)
     if ticket.merged_into_id:  # merged (tickets.merging): its conversation lives on there
@@ -263,7 +263,7 @@ def properties(number):
     else:
         error = _("Those values were not accepted.")
     if htmx:
-        context = ticket_page_context(g.workspace, page_ticket(g.workspace, current_user, Ticket.id == ticket.id),
+        context = ticket_page_context(g.workspace, page_ticket(g.workspace, current_user, ticket_id=ticket.id),
                                       current_user, now=now)
         fresh = PropertiesForm(status=context["ticket"].status, priority=context["ticket"].priority,
                                assignee=str(context["ticket"].assignee_id or ""), tags=", ".join(context["tags"]))

@@ -9,6 +9,7 @@ from peewee import JOIN, IntegrityError, fn
 from helpdesk.accounts.models import User
 from helpdesk.accounts.services import normalize_email
 from helpdesk.core import audit
+from helpdesk.core.selects import PreparedSelect
 from helpdesk.core.slugs import slugify as core_slugify
 from helpdesk.core.tokens import hash_token, new_token
 from helpdesk.extensions import db
@@ -114,10 +115,14 @@ def create_workspace(owner, name, *, now, trial_days):
     return workspace, trial_granted
 
 
-def memberships_of(user):
+# Built once (core/selects.py): every workspace page runs it.
+_MEMBERSHIPS = PreparedSelect(lambda user_id: Membership.select(Membership, Workspace).join(Workspace)
+                              .where(Membership.user == user_id).order_by(fn.LOWER(Workspace.name)), 1)
+
+
+def memberships_of(user_id):
     """The user's memberships with their workspaces, by workspace name (one query)."""
-    return list(Membership.select(Membership, Workspace).join(Workspace)
-                .where(Membership.user == user).order_by(fn.LOWER(Workspace.name)))
+    return _MEMBERSHIPS.rows(user_id)
 
 
 def membership(workspace, user):

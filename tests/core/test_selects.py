@@ -39,5 +39,32 @@ def test_rows_are_peewee_s_own_for_each_value_with_one_statement_each(app_contex
 
 
 def test_a_value_that_is_not_a_parameter_of_the_query_is_refused(app_context):
-    with pytest.raises(ValueError, match="appear once"):
+    with pytest.raises(ValueError, match="appear among"):
         PreparedSelect(lambda slug: Workspace.select().where(Workspace.slug == "fixed"), 1).first("x")
+
+
+def test_integers_and_datetimes_including_a_value_used_twice_give_peewee_s_rows(app_context):
+    from datetime import timedelta
+
+    from helpdesk.tickets.models import Ticket
+    from tests.factories import make_customer, make_ticket
+
+    workspace, other = make_workspace(name="Acme"), make_workspace(name="Other")
+    customer = make_customer(workspace)
+    old = make_ticket(workspace, customer, subject="Old", now=utcnow() - timedelta(days=3))
+    new = make_ticket(workspace, customer, subject="New")
+    make_ticket(other, make_customer(other), subject="Elsewhere")
+
+    def since(workspace_id, moment):  # the workspace id twice: in the WHERE and in a subquery
+        newest = Ticket.select(Ticket.id).where(Ticket.workspace == workspace_id).order_by(Ticket.id.desc()).limit(1)
+        return (Ticket.select().where(Ticket.workspace == workspace_id, Ticket.updated_at > moment,
+                                      Ticket.id <= newest).order_by(Ticket.id))
+
+    prepared = PreparedSelect(since, 2)
+    now = utcnow()
+    for workspace_id, moment in ((workspace.id, now - timedelta(days=1)), (workspace.id, now - timedelta(days=9)),
+                                 (other.id, now - timedelta(days=9)), (workspace.id, now + timedelta(days=1))):
+        expected = [t.__data__ for t in since(workspace_id, moment)]
+        assert [t.__data__ for t in prepared.rows(workspace_id, moment)] == expected
+    assert [t.subject for t in prepared.rows(workspace.id, utcnow() - timedelta(days=9))] == ["Old", "New"]
+    assert [t.id for t in prepared.rows(workspace.id, utcnow() - timedelta(days=1))] == [new.id] != [old.id]
