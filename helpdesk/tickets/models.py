@@ -80,6 +80,7 @@ class Ticket(TenantModel):
             (("customer", "id"), False),
             (("workspace", "snoozed_until"), False),
             (("snoozed_until",), False),  # the wake-up job's due tickets across workspaces
+            # and, partial (migration 0069): (workspace, status, assignee, id) of awake tickets, for the inbox's counts
         )
 
     @property
