@@ -7,11 +7,11 @@ where the agents' one would not fit (no "your workspace" for a visitor).
 from dataclasses import dataclass, field
 
 from flask import current_app, g, render_template, request
-from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
 from helpdesk.core.clock import utcnow
+from helpdesk.core.i18n import gettext as _
 
 MESSAGES = {
     400: "The request could not be understood.",

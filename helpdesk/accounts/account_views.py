@@ -1,7 +1,5 @@
 """My account: name, time zone, language, email, password, Google, sign out everywhere."""
 from flask import flash, redirect, render_template, session, url_for
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from helpdesk.accounts import bp, sessions
@@ -10,6 +8,7 @@ from helpdesk.accounts import services as accounts
 from helpdesk.accounts.forms import ChangePasswordForm, EmailChangeForm, ProfileForm, time_zone_choices
 from helpdesk.accounts.views import google_client
 from helpdesk.core.clock import utcnow
+from helpdesk.core.i18n import gettext as _, ngettext
 from helpdesk.core.mailer import send_email
 from helpdesk.core.urls import external_url
 from helpdesk.extensions import limiter

@@ -1,10 +1,10 @@
 """Account forms: sign-up, sign-in, password reset and change, completing a Google sign-up."""
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 from helpdesk.core.fields import SelectField
+from helpdesk.core.i18n import lazy_gettext as _l
 from helpdesk.core.passwords import MIN_PASSWORD_LENGTH
 
 

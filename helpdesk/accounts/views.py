@@ -1,8 +1,6 @@
 """Account pages. Views validate, call one service, and render."""
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user, login_required
 from itsdangerous import BadSignature
 
@@ -20,6 +18,7 @@ from helpdesk.accounts.models import AccountToken
 from helpdesk.accounts.throttle import SignInDelayed
 from helpdesk.core.clock import utcnow
 from helpdesk.core.formstamps import make_stamp, read_stamp
+from helpdesk.core.i18n import gettext as _, ngettext
 from helpdesk.core.mailer import send_email
 from helpdesk.core.urls import external_url
 from helpdesk.extensions import db, limiter

@@ -13,7 +13,6 @@ detached, which the operator must keep for its books.
 import time
 from datetime import timedelta
 
-from flask_babel import gettext as _
 
 from helpdesk.accounts.models import User
 from helpdesk.billing.models import Deletion
@@ -21,6 +20,7 @@ from helpdesk.billing.timeline import lapse_date, long_date, purge_date
 from helpdesk.core import audit, storage
 from helpdesk.core.audit import AuditEntry
 from helpdesk.core.clock import utcnow
+from helpdesk.core.i18n import gettext as _
 from helpdesk.core.mailer import send_email
 from helpdesk.core.passwords import check_password
 from helpdesk.core.urls import request_context

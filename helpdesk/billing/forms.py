@@ -1,11 +1,11 @@
 """Forms of "Your plan": buying a period, adding seats, cancelling."""
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, PasswordField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from helpdesk.core.fields import SelectField
+from helpdesk.core.i18n import lazy_gettext as _l
 
 PERIOD_CHOICES = [SelectChoice("1", _l("1 month")), SelectChoice("3", _l("3 months")),
                   SelectChoice("6", _l("6 months")), SelectChoice("12", _l("12 months"))]

@@ -12,7 +12,6 @@ import logging
 from collections import Counter
 from datetime import timedelta
 
-from flask_babel import gettext as _
 from peewee import IntegrityError, fn
 
 from helpdesk.accounts.models import User
@@ -21,6 +20,7 @@ from helpdesk.billing.models import LifecycleNotice, Plan, PriceChange, Subscrip
 from helpdesk.billing.timeline import (
     FREE_IDLE, REMINDER_DAYS, RESTORE_WINDOW, WARNING_DAYS, deletion_date, lapse_date, long_date, period_end, purge_date, window,
 )
+from helpdesk.core.i18n import gettext as _
 from helpdesk.core.mailer import send_email
 from helpdesk.core.urls import request_context
 from helpdesk.extensions import db

@@ -8,14 +8,13 @@ void) is kept and flagged for the operator to refund.
 """
 import logging
 
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from peewee import fn
 
 from helpdesk.billing.models import PERIODS, Invoice, InvoiceStatus, Plan, Subscription
 from helpdesk.billing.services import (BillingError, _apply_basis_points, add_months, change_invoice_status,
                                        create_invoice, quote, subscribe)
 from helpdesk.core import audit
+from helpdesk.core.i18n import gettext as _, ngettext
 from helpdesk.core.mailer import send_email
 from helpdesk.extensions import db
 from helpdesk.workspaces.models import Invitation, Membership, Role, Workspace

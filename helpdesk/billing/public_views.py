@@ -10,7 +10,6 @@ import time
 
 import stripe
 from flask import abort, current_app, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 
 from helpdesk.billing import public_bp
 from helpdesk.billing.models import Invoice, InvoiceStatus
@@ -18,6 +17,7 @@ from helpdesk.billing.providers import TestProvider, provider
 from helpdesk.billing.status import billing_banner, invoice_statuses, money
 from helpdesk.billing.webhooks import BadSignature, receive
 from helpdesk.core.clock import utcnow
+from helpdesk.core.i18n import gettext as _
 from helpdesk.extensions import csrf
 
 TEST_CARDS = {  # the numbers Stripe's test mode uses for the same outcomes

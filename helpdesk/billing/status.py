@@ -1,12 +1,11 @@
 """What "Your plan" says: the workspace's state in words with its dates, seats and invoices (R5)."""
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from peewee import fn
 
 from helpdesk.billing.models import Invoice
 from helpdesk.billing.payments import paid_seats, pending_invitations, subscription_of
 from helpdesk.billing.timeline import FREE_IDLE, deletion_date, long_date
 from helpdesk.core.clock import utcnow
+from helpdesk.core.i18n import gettext as _, ngettext
 from helpdesk.tickets.models import Ticket
 from helpdesk.workspaces.models import Membership, Workspace
 from helpdesk.workspaces.services import may_write

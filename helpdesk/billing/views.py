@@ -1,6 +1,5 @@
 """The "Your plan" pages (R5, R8-R10): buy a period or seats, review the total, pay, invoices."""
 from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -12,6 +11,7 @@ from helpdesk.billing.payments import create_payment_invoice, offered_plans, per
 from helpdesk.billing.providers import provider
 from helpdesk.billing.services import BillingError
 from helpdesk.billing.timeline import long_date
+from helpdesk.core.i18n import gettext as _
 from helpdesk.workspaces.services import WorkspaceError
 from helpdesk.billing.status import plan_summary
 from helpdesk.core.clock import utcnow

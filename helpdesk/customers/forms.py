@@ -1,8 +1,9 @@
 """Customer forms."""
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional
+
+from helpdesk.core.i18n import lazy_gettext as _l
 
 
 class CustomerForm(FlaskForm):

@@ -1,9 +1,9 @@
 """Organizations (list, page with its customers and tickets, edit), a customer's addresses and organization."""
 from flask import abort, flash, g, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from helpdesk.core.clock import utcnow
+from helpdesk.core.i18n import gettext as _
 from helpdesk.customers import addresses, bp
 from helpdesk.customers import organizations as orgs
 from helpdesk.customers.forms import AddEmailForm, OrganizationForm

@@ -1,9 +1,9 @@
 """Customer list, profile, edit and merge."""
 from flask import abort, flash, g, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from helpdesk.core.clock import utcnow
+from helpdesk.core.i18n import gettext as _
 from helpdesk.core.render import render
 from helpdesk.customers import bp
 from helpdesk.customers import services as customers

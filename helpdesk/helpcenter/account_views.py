@@ -2,11 +2,11 @@
 from functools import wraps
 
 from flask import abort, flash, g, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
 
 from helpdesk.accounts.throttle import SignInDelayed
 from helpdesk.accounts.views import wait_phrase
 from helpdesk.core.clock import utcnow
+from helpdesk.core.i18n import gettext as _
 from helpdesk.errors import error_page
 from helpdesk.extensions import limiter
 from helpdesk.helpcenter import accounts, portal

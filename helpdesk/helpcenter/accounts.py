@@ -9,10 +9,10 @@ an address has an account: the mail sent there does.
 """
 from datetime import timedelta
 
-from flask_babel import gettext as _
 
 from helpdesk.accounts import throttle
 from helpdesk.accounts.services import normalize_email
+from helpdesk.core.i18n import gettext as _
 from helpdesk.core.mailer import send_email
 from helpdesk.core.passwords import check_password
 from helpdesk.core.tokens import hash_token, new_token

@@ -2,12 +2,12 @@
 import re
 
 from flask import current_app, request
-from flask_babel import gettext as _
 from itsdangerous import BadSignature
 from peewee import fn
 
 from helpdesk.accounts.services import normalize_email
 from helpdesk.core.formstamps import make_stamp, read_stamp
+from helpdesk.core.i18n import gettext as _
 from helpdesk.core.mailer import send_email
 from helpdesk.customers.services import find_or_create_customer
 from helpdesk.helpcenter.domains import public_url

@@ -1,8 +1,8 @@
 """The public contact form at /h/<slug>/contact, its article suggestions and its anti-spam limits."""
 from flask import abort, g, make_response, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 
 from helpdesk.core.clock import utcnow
+from helpdesk.core.i18n import gettext as _
 from helpdesk.core.render import render
 from helpdesk.extensions import limiter
 from helpdesk.helpcenter import contact as rules

@@ -18,10 +18,10 @@ import dns.exception
 import dns.resolver
 import idna
 from flask import current_app
-from flask_babel import gettext as _
 from peewee import IntegrityError
 
 from helpdesk.core import audit
+from helpdesk.core.i18n import gettext as _
 from helpdesk.core.urls import external_url
 from helpdesk.extensions import db
 from helpdesk.helpcenter.models import HelpCenter

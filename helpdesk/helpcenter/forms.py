@@ -1,5 +1,4 @@
 """Help-center forms: the admins' settings; the public forms (end users, contact) carry `HumanCheck`."""
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (BooleanField, EmailField, HiddenField, MultipleFileField, PasswordField, StringField,
@@ -7,6 +6,7 @@ from wtforms import (BooleanField, EmailField, HiddenField, MultipleFileField, P
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 from helpdesk.accounts.forms import password_field
+from helpdesk.core.i18n import lazy_gettext as _l
 
 
 class SettingsForm(FlaskForm):

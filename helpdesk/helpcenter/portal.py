@@ -1,7 +1,7 @@
 """What a signed-in end user sees of their requests: the tickets of their customer, the conversation, replies."""
-from flask_babel import gettext as _
 from peewee import prefetch
 
+from helpdesk.core.i18n import gettext as _
 from helpdesk.customers.models import Customer, CustomerEmail
 from helpdesk.helpcenter.accounts import PortalError
 from helpdesk.notifications.services import email_customer_reply

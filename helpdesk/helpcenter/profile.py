@@ -1,11 +1,11 @@
 """An end user's profile: name, password, email change (confirmed at the new address, the old one told)."""
 from datetime import timedelta
 
-from flask_babel import gettext as _
 from peewee import IntegrityError
 
 from helpdesk.accounts import throttle
 from helpdesk.accounts.services import normalize_email
+from helpdesk.core.i18n import gettext as _
 from helpdesk.core.mailer import send_email
 from helpdesk.core.passwords import MIN_PASSWORD_LENGTH, check_password, hash_password
 from helpdesk.customers.services import find_or_create_customer

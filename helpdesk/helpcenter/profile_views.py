@@ -1,8 +1,8 @@
 """The end user's profile: name, email change (confirmed by a link), password, sign out everywhere."""
 from flask import flash, g, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
 
 from helpdesk.core.clock import utcnow
+from helpdesk.core.i18n import gettext as _
 from helpdesk.errors import error_page
 from helpdesk.extensions import limiter
 from helpdesk.helpcenter import accounts, profile

@@ -19,10 +19,10 @@ Error pages under this blueprint are the app's (`helpdesk/errors.py`) in the hel
 (`g.error_layout`), never with the agents' navigation.
 """
 from flask import Blueprint, abort, g, redirect, request, session
-from flask_babel import gettext as _
 from peewee import JOIN
 
 from helpdesk.core.clock import utcnow
+from helpdesk.core.i18n import gettext as _
 from helpdesk.core.selects import PreparedSelect
 from helpdesk.errors import ErrorLayout, error_page
 from helpdesk.extensions import db, htmx

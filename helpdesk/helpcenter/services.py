@@ -2,9 +2,9 @@
 import re
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
 
 from helpdesk.core import audit, storage
+from helpdesk.core.i18n import gettext as _
 from helpdesk.core.images import image_type
 from helpdesk.helpcenter.models import HelpCenter
 

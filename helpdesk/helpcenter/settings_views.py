@@ -1,10 +1,10 @@
 """The admins' help-center settings page, under /w/<slug>/help-center/ (the agents' side), with its custom domain."""
 from flask import Blueprint, flash, g, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from helpdesk.core.clock import utcnow
+from helpdesk.core.i18n import gettext as _
 from helpdesk.helpcenter import domains, services
 from helpdesk.helpcenter.contact import answered_counts
 from helpdesk.helpcenter.forms import DomainForm, SettingsForm

@@ -1,9 +1,9 @@
 """Agents' knowledge-base pages under /w/<slug>/knowledge/: list, categories, editor, preview, history, images."""
 from flask import abort, flash, g, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from markupsafe import Markup
 
 from helpdesk.core.clock import utcnow
+from helpdesk.core.i18n import gettext as _
 from helpdesk.core.render import render
 from helpdesk.knowledge import bp, found_or_404, images
 from helpdesk.knowledge import services as kb

@@ -1,11 +1,11 @@
 """Mailbox and mail-settings forms. Password fields never show a stored value (R34)."""
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, IntegerField, PasswordField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from helpdesk.core.fields import SelectField
+from helpdesk.core.i18n import lazy_gettext as _l
 
 SECURITY_CHOICES = [SelectChoice("ssl", _l("SSL/TLS")), SelectChoice("starttls", _l("STARTTLS")),
                     SelectChoice("none", _l("None (unencrypted)"))]

@@ -1,7 +1,7 @@
 """Reply settings for owners and admins: the undo-send delay and each mailbox's signature (/w/<slug>/mailboxes/replies)."""
 from flask import flash, g, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 
+from helpdesk.core.i18n import gettext as _
 from helpdesk.mail import bp
 from helpdesk.mail.models import Mailbox
 from helpdesk.mail.signatures import MAX_SIGNATURE_CHARS, SignatureError, save_signature, signature_of

@@ -5,10 +5,10 @@ The OAuth callback lives outside the workspace prefix, at one fixed address
 addresses registered in advance; the workspace travels in the session.
 """
 from flask import abort, flash, g, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from helpdesk.core.clock import utcnow
+from helpdesk.core.i18n import gettext as _
 from helpdesk.core.render import render
 from helpdesk.core.urls import external_url
 from helpdesk.mail import bp, oauth, oauth_bp

@@ -1,9 +1,9 @@
 """A person's preferences: which notifications come by email, and their signature under replies."""
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, TextAreaField
 from wtforms.validators import Length, Optional
 
+from helpdesk.core.i18n import lazy_gettext as _l
 from helpdesk.mail.signatures import MAX_SIGNATURE_CHARS
 
 

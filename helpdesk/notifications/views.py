@@ -1,9 +1,9 @@
 """The header's notifications menu, the full list, marking read, `@` suggestions and email preferences."""
 from flask import abort, flash, g, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from helpdesk.core.clock import utcnow
+from helpdesk.core.i18n import gettext as _
 from helpdesk.core.render import render
 from helpdesk.mail.signatures import save_signature, signature_of
 from helpdesk.notifications import bp, services

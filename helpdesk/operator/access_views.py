@@ -1,10 +1,10 @@
 """The second factor: set up at the first console visit, passed at each sign-in."""
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from helpdesk.accounts.views import _safe_next
 from helpdesk.core.clock import utcnow
+from helpdesk.core.i18n import gettext as _
 from helpdesk.extensions import limiter
 from helpdesk.operator import access, bp
 from helpdesk.operator.forms import CodeForm

@@ -1,10 +1,10 @@
 """Forms of the console's dashboard-side pages (terms, announcements, jobs, moderation) and of the owners' terms page."""
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from helpdesk.core.fields import SelectField
+from helpdesk.core.i18n import lazy_gettext as _l
 
 
 class AcceptTermsForm(FlaskForm):

@@ -1,9 +1,9 @@
 """The console's moderation queue (`/operator/moderation`): reported and held suggestion posts and comments of
 every workspace, with hide (a reason), delete (asked first) and dismiss. Rules in `operator/moderation.py`."""
 from flask import abort, flash, g, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 
 from helpdesk.core.clock import utcnow
+from helpdesk.core.i18n import gettext as _
 from helpdesk.operator import bp, moderation
 from helpdesk.operator.console_forms import HideForm
 from helpdesk.workspaces.forms import ConfirmForm

@@ -1,9 +1,9 @@
 """The owner's side: support access on or off (R35) and the workspace's audit log, where every
 operator visit and action shows."""
 from flask import abort, flash, g, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 
 from helpdesk.core.clock import utcnow
+from helpdesk.core.i18n import gettext as _
 from helpdesk.operator import owner_bp, support
 from helpdesk.operator.forms import SupportAccessForm
 from helpdesk.workspaces.forms import ConfirmForm

@@ -3,11 +3,11 @@ change (30 days' notice, from the next period bought), retire with 3 months' not
 from datetime import datetime, time
 
 from flask import abort, flash, g, redirect, render_template, url_for
-from flask_babel import gettext as _
 
 from helpdesk.billing import services as billing
 from helpdesk.billing.models import Plan, PriceChange
 from helpdesk.core.clock import utcnow
+from helpdesk.core.i18n import gettext as _
 from helpdesk.operator import bp
 from helpdesk.operator.forms import EditPlanForm, PlanForm, PriceChangeForm, RetireForm
 from helpdesk.operator.log import record_action

@@ -3,13 +3,13 @@ workspaces' own services (the `flask billing` commands call the same ones) and i
 (`log.record_action`)."""
 from datetime import timedelta
 
-from flask_babel import gettext as _
 
 from helpdesk.accounts.models import User
 from helpdesk.billing import deletion, payments, refunds
 from helpdesk.billing.models import Invoice, InvoiceStatus
 from helpdesk.billing.services import BillingError
 from helpdesk.billing.timeline import long_date, purge_date
+from helpdesk.core.i18n import gettext as _
 from helpdesk.core.mailer import send_email
 from helpdesk.core.urls import request_context
 from helpdesk.extensions import db

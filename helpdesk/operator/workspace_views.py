@@ -2,12 +2,12 @@
 from datetime import datetime, time
 
 from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 
 from helpdesk.billing.providers import provider
 from helpdesk.billing.services import plans
 from helpdesk.core.clock import utcnow
+from helpdesk.core.i18n import gettext as _
 from helpdesk.operator import bp, services
 from helpdesk.operator.directory import list_workspaces
 from helpdesk.operator.forms import ExtendTrialForm, ReasonForm, RefundForm, SearchForm, TerminateForm

@@ -1,11 +1,11 @@
 """The agents' suggestion forms: status with an official reply, the text, a ticket's link or new suggestion."""
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from helpdesk.core.fields import SelectField
+from helpdesk.core.i18n import lazy_gettext as _l
 from helpdesk.suggestions.models import SuggestionStatus
 
 

@@ -1,9 +1,9 @@
 """The agents' suggestions under /w/<slug>/suggestions/: the list, a suggestion's moderation, a ticket's links."""
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from helpdesk.core.clock import utcnow
+from helpdesk.core.i18n import gettext as _
 from helpdesk.suggestions import moderation, pages, review, services, tickets_link
 from helpdesk.suggestions.agent_forms import EditForm, LinkTicketForm, MergeForm, StatusForm, SuggestionFromTicketForm
 from helpdesk.suggestions.models import SuggestionStatus

@@ -1,10 +1,10 @@
 """The public board's forms; posts and comments carry the help center's `HumanCheck` (honeypot, fill time)."""
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from helpdesk.core.fields import SelectField
+from helpdesk.core.i18n import lazy_gettext as _l
 from helpdesk.helpcenter.forms import HumanCheck
 
 

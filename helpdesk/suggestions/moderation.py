@@ -4,9 +4,9 @@ A status change or a new official reply tells the followers by one email each (`
 done also marks the linked tickets and tells everyone who asked by ticket (`tickets_link.ship`), still
 one email per person.
 """
-from flask_babel import gettext as _
 
 from helpdesk.core import audit
+from helpdesk.core.i18n import gettext as _
 from helpdesk.core.slugs import slugify
 from helpdesk.extensions import db
 from helpdesk.knowledge.markup import clean_text, render_markdown

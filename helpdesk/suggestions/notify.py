@@ -15,11 +15,11 @@ Each email has a link signed for its address (`core.formstamps`): "this suggesti
 import json
 from datetime import timedelta
 
-from flask_babel import gettext as _
 from itsdangerous import BadSignature
 
 from helpdesk.core.clock import utcnow
 from helpdesk.core.formstamps import make_stamp, read_stamp
+from helpdesk.core.i18n import gettext as _
 from helpdesk.core.mailer import deliver_system_email, store_email
 from helpdesk.extensions import db
 from helpdesk.helpcenter.domains import public_url_of

@@ -8,9 +8,9 @@ the sign-in link that made the account).
 from functools import wraps
 
 from flask import abort, flash, g, make_response, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 
 from helpdesk.core.clock import utcnow
+from helpdesk.core.i18n import gettext as _
 from helpdesk.core.render import render
 from helpdesk.extensions import limiter
 from helpdesk.helpcenter import contact as spam

@@ -6,8 +6,8 @@ a merged suggestion is never listed (its page redirects to the one it was merged
 """
 from datetime import timedelta
 
-from flask_babel import gettext as _
 
+from helpdesk.core.i18n import gettext as _
 from helpdesk.core.slugs import slugify
 from helpdesk.extensions import db
 from helpdesk.knowledge.markup import clean_text, render_markdown

@@ -28,6 +28,6 @@ def suggestion_unsubscribe(token):
 
 
 def _unknown_link_message():
-    from flask_babel import gettext as _
+    from helpdesk.core.i18n import gettext as _
 
     return _("This unsubscribe link is not valid here. Use the link of the email you received.")

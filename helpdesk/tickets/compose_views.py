@@ -2,10 +2,10 @@
 from functools import partial
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from helpdesk.core.clock import utcnow
+from helpdesk.core.i18n import gettext as _
 from helpdesk.tickets import bp, sending
 from helpdesk.tickets.drafts import DraftTooLong, StaleDraft, discard_draft, save_draft
 from helpdesk.tickets.models import CannedReply

@@ -1,11 +1,11 @@
 """Ticket forms: new ticket, reply, note, properties, bulk actions, canned replies, filters, saved views, snooze."""
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateTimeLocalField, EmailField, MultipleFileField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from helpdesk.core.fields import SelectField
+from helpdesk.core.i18n import lazy_gettext as _l
 from helpdesk.tickets.models import Channel, Priority, Status
 
 

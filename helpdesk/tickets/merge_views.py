@@ -1,9 +1,9 @@
 """Merge a ticket into another of the same customer, split a message off: each asks first."""
 from flask import abort, flash, g, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from helpdesk.core.clock import utcnow
+from helpdesk.core.i18n import gettext as _
 from helpdesk.tickets import bp, merging
 from helpdesk.tickets.forms import SplitForm
 from helpdesk.tickets.models import Message, Status, Ticket

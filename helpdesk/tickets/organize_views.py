@@ -4,10 +4,10 @@ from zoneinfo import ZoneInfo
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import get_timezone
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from helpdesk.core.clock import utcnow
+from helpdesk.core.i18n import gettext as _
 from helpdesk.extensions import htmx
 from helpdesk.tickets import bp, saved_views, snooze, watchers
 from helpdesk.tickets.filters import Filters

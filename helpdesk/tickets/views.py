@@ -2,11 +2,10 @@
 from dataclasses import dataclass
 
 from flask import abort, flash, g, make_response, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 
 from helpdesk.core.clock import utcnow
+from helpdesk.core.i18n import gettext as _, ngettext
 from helpdesk.core.render import render
 from helpdesk.customers.services import CustomerError, create_customer, find_or_create_customer
 from helpdesk.extensions import htmx

@@ -1,11 +1,11 @@
 """Member management forms."""
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from helpdesk.core.fields import SelectField
+from helpdesk.core.i18n import lazy_gettext as _l
 
 ROLE_CHOICES = [SelectChoice("agent", _l("Agent")), SelectChoice("admin", _l("Admin"))]
 

@@ -7,10 +7,10 @@ missing, so another workspace's pages do not even admit they exist. Views then
 read `g.workspace` and `g.membership` and query through `Model.of(g.workspace)`.
 """
 from flask import Blueprint, abort, flash, g, redirect, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from helpdesk.core.clock import utcnow
+from helpdesk.core.i18n import gettext as _
 from helpdesk.extensions import htmx, login_manager
 from helpdesk.workspaces.models import Workspace
 from helpdesk.workspaces.services import may_write, memberships_of

@@ -1,9 +1,9 @@
 """The workspace settings page (owners and admins)."""
 from flask import flash, g, redirect, render_template, url_for
-from flask_babel import gettext as _
 
 from helpdesk.accounts.forms import time_zone_choices
 from helpdesk.core.clock import utcnow
+from helpdesk.core.i18n import gettext as _
 from helpdesk.workspaces import settings, workspace_bp
 from helpdesk.workspaces.forms import WorkspaceSettingsForm
 from helpdesk.workspaces.scope import require_manager

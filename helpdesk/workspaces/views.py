@@ -1,12 +1,12 @@
 """Workspace home, members page and invitation acceptance."""
 from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from helpdesk.accounts import services as accounts
 from helpdesk.accounts import sessions
 from helpdesk.accounts.forms import InvitationSignUpForm
 from helpdesk.core.clock import utcnow
+from helpdesk.core.i18n import gettext as _
 from helpdesk.core.mailer import send_email
 from helpdesk.core.passwords import check_password
 from helpdesk.core.render import render
