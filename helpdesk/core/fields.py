@@ -1,15 +1,28 @@
 """Form fields shared by every form: a SelectField whose options cost little to render.
 
-WTForms' own <select> widget builds a dict and calls `html_params` (a Markup format per attribute) for
-every option: the inbox's filter and bulk forms (about 60 options) spent a tenth of the page on it, the
-account page's 400 time zones more.
+WTForms' own <select> widget reads the signature of its option renderer on every render, and builds a
+dict and calls `html_params` (a Markup format per attribute) for every option: the inbox's filter and
+bulk forms (about 60 options) spent a tenth of the page on it, the account page's 400 time zones more.
+The markup is the same (tests/core/test_fields.py compares them).
 """
 from markupsafe import Markup, escape
 from wtforms import SelectField as WTFormsSelectField
-from wtforms.widgets import Select
+from wtforms.fields.choices import SelectChoice
+from wtforms.widgets import Select, html_params
 
 
 class QuickSelect(Select):
+    def __call__(self, field, **kwargs):
+        if self.multiple or field.has_groups():
+            return super().__call__(field, **kwargs)
+        kwargs.setdefault("id", field.id)
+        for name in self.validation_attrs:  # required, disabled: what the validators say
+            value = getattr(field.flags, name)  # None when not set
+            if value is not None and name not in kwargs:
+                kwargs[name] = value
+        options = "".join(self.render_option(choice) for choice in field._iter_choices_normalized())
+        return Markup(f"<select {html_params(name=field.name, **kwargs)}>{options}</select>")
+
     @classmethod
     def render_option(cls, choice, **kwargs):
         if kwargs or choice.render_kw:
@@ -19,5 +32,21 @@ class QuickSelect(Select):
         return Markup(f'<option {selected}value="{escape(str(choice.value))}">{escape(label)}</option>')
 
 
+def select_choices(choices):
+    """`choices` as WTForms' SelectChoice: for (value, label) tuples it warns at each read of each option
+    (deprecated in WTForms 3.3), twice a render, which cost more than writing the option."""
+    if choices is None or callable(choices) or isinstance(choices, dict):
+        return choices
+    return [SelectChoice(*choice) if isinstance(choice, tuple) else
+            SelectChoice(choice) if isinstance(choice, str) else choice for choice in choices]
+
+
 class SelectField(WTFormsSelectField):
     widget = QuickSelect()
+
+    def __init__(self, *args, choices=None, **kwargs):
+        super().__init__(*args, choices=select_choices(choices), **kwargs)
+
+    @WTFormsSelectField.choices.setter
+    def choices(self, value):
+        WTFormsSelectField.choices.fset(self, select_choices(value))
