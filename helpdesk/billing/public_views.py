@@ -9,7 +9,7 @@ import secrets
 import time
 
 import stripe
-from flask import abort, current_app, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 
 from helpdesk.billing import public_bp
 from helpdesk.billing.models import Invoice, InvoiceStatus

@@ -5,8 +5,10 @@ three-table SELECT on the 2-core box, where PostgreSQL then answers it in 0.1 ms
 arity)` asks peewee once per database for the text of `build(*placeholders)` and runs later calls with
 the real values, the rows made by peewee's own cursor wrapper for that query (joins and `attr=` names
 included), so the result is what `build(*values)` would have returned. The values are passed to the
-driver as they are: use it for text, integers (ids, not model instances) and datetimes compared as such.
+driver as they are (a model instance as its id): use it for text, integers and datetimes compared as such.
 """
+from peewee import Model
+
 from helpdesk.extensions import db
 
 MARK_BASE = -7_316_504_223_081_946_000
@@ -38,6 +40,7 @@ class PreparedSelect:
 
     def rows(self, *values):
         query, sql, slots, params = self._shape(db.database)
+        values = [value.get_id() if isinstance(value, Model) else value for value in values]  # as peewee does
         cursor = db.database.execute_sql(sql, [params[n] if slot is None else values[slot]
                                                for n, slot in enumerate(slots)])
         return list(query._get_cursor_wrapper(cursor))  # peewee's rows for this query (a private method)

@@ -14,6 +14,7 @@ from peewee import JOIN, IntegrityError, fn
 
 from helpdesk.accounts.services import normalize_email
 from helpdesk.core import audit, crypto
+from helpdesk.core.selects import PreparedSelect
 from helpdesk.extensions import db
 from helpdesk.mail import oauth
 from helpdesk.mail.imap import ImapClient, MailConnectionError, Problem, describe_error, xoauth2_string
@@ -80,9 +81,12 @@ def reply_mailbox(ticket):
     return came_in if came_in is not None else default_mailbox(ticket.workspace_id)
 
 
+_ANY_MAILBOX = PreparedSelect(lambda workspace_id: Mailbox.of(workspace_id, Mailbox.id).limit(1), 1)  # built once
+
+
 def has_mailbox(workspace):
     """Whether the workspace has a mailbox, so that replies have a way out (one query)."""
-    return Mailbox.of(workspace).exists()
+    return _ANY_MAILBOX.first(workspace) is not None
 
 
 def default_mailbox(workspace):

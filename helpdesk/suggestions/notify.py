@@ -12,7 +12,6 @@ loses nothing and a second run sends nothing twice.
 Each email has a link signed for its address (`core.formstamps`): "this suggestion" sets the row's
 `unsubscribed_at`, "all" adds a `SuggestionOptOut` for the address.
 """
-import json
 from datetime import timedelta
 
 from itsdangerous import BadSignature

@@ -8,6 +8,7 @@ from peewee import IntegrityError, TextField, ForeignKeyField, DateTimeField
 
 from helpdesk.accounts.models import User
 from helpdesk.core.clock import utcnow
+from helpdesk.core.selects import PreparedSelect
 from helpdesk.extensions import db, is_postgres
 from helpdesk.tickets.models import Message, Ticket
 from helpdesk.workspaces.models import TenantModel
@@ -95,6 +96,11 @@ def discard_draft(ticket, user):
     return bool(Draft.delete().where(Draft.ticket == ticket, Draft.user == user).execute())
 
 
+# Built once (core/selects.py): the ticket page runs it.
+_DRAFTS_ON = PreparedSelect(lambda ticket_id: Draft.select(Draft, User.id, User.name).join(User)
+                            .where(Draft.ticket == ticket_id).order_by(User.name), 1)
+
+
 def drafts_on(ticket):
     """Every draft on the ticket with its author's name, in one query: [(Draft with .user loaded)]."""
-    return list(Draft.select(Draft, User).join(User).where(Draft.ticket == ticket).order_by(User.name))
+    return _DRAFTS_ON.rows(ticket)

@@ -14,6 +14,7 @@ from helpdesk.accounts.models import User
 from helpdesk.core import storage
 from helpdesk.core.inserts import create_row
 from helpdesk.core.sanitize import html_to_text
+from helpdesk.core.selects import PreparedSelect
 from helpdesk.extensions import db
 from helpdesk.jobs import enqueue, resolve
 from helpdesk.tickets import search
@@ -252,10 +253,15 @@ def change_priority(ticket, actor, priority, *, now):
     return ticket
 
 
+# Built once (core/selects.py): the inbox and the ticket page run it.
+_ASSIGNABLE = PreparedSelect(lambda workspace_id: User.select(User.id, User.name, User.email)
+                             .join(Membership, on=(Membership.user == User.id))
+                             .where(Membership.workspace == workspace_id).order_by(User.name), 1)
+
+
 def assignable_agents(workspace):
     """Members who can be assigned tickets, by name (one query)."""
-    return list(User.select(User.id, User.name, User.email).join(Membership, on=(Membership.user == User.id))
-                .where(Membership.workspace == workspace).order_by(User.name))
+    return _ASSIGNABLE.rows(workspace)
 
 
 def assign(ticket, actor, assignee_id, *, now):
