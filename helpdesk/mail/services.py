@@ -51,9 +51,13 @@ def _timeout():
 # --- reading ------------------------------------------------------------------
 
 
+_MAILBOXES = PreparedSelect(lambda workspace_id: Mailbox.of(workspace_id)  # built once: the inbox's filters run it
+                            .order_by(Mailbox.is_default.desc(), Mailbox.address), 1)
+
+
 def mailboxes(workspace):
     """The workspace's mailboxes, the default first, then by address."""
-    return list(Mailbox.of(workspace).order_by(Mailbox.is_default.desc(), Mailbox.address))
+    return _MAILBOXES.rows(workspace)
 
 
 def get_mailbox(workspace, mailbox_id):

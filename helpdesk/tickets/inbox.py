@@ -13,6 +13,7 @@ from functools import reduce
 from peewee import JOIN, SQL, Tuple, fn
 
 from helpdesk.accounts.models import User
+from helpdesk.core.selects import PreparedSelect
 from helpdesk.customers.models import Customer
 from helpdesk.extensions import db
 from helpdesk.tickets import search
@@ -90,17 +91,33 @@ def encode_cursor(ticket, sort):
     return str(ticket.id)
 
 
-def _after(query, sort, cursor, id_column=Ticket.id):
-    """Rows strictly after `cursor` in `sort` order."""
+def _cursor_values(sort, cursor):
+    """What a cursor holds: (stamp, id) in activity order, (id,) else; () for none or a mangled one."""
+    if not cursor:
+        return ()
     try:
         if sort == "activity":
             stamp, _, ticket_id = cursor.partition("|")
-            stamp, ticket_id = datetime.fromisoformat(stamp), int(ticket_id)
-            # A row comparison, not "a < x OR (a = x AND b < y)": both databases turn it into one index range.
-            return query.where(Tuple(Ticket.last_customer_activity_at, Ticket.id) < Tuple(stamp, ticket_id))
-        ticket_id = int(cursor)
+            values = (datetime.fromisoformat(stamp), int(ticket_id))
+        else:
+            values = (int(cursor),)
     except ValueError:
-        return query  # a mangled cursor shows the first page
+        return ()  # a mangled cursor shows the first page
+    return values if abs(values[-1]) < 2 ** 63 else ()  # beyond the databases' integers: mangled too
+
+
+def _after(query, sort, cursor, id_column=Ticket.id):
+    """Rows strictly after `cursor` in `sort` order."""
+    return _after_values(query, sort, _cursor_values(sort, cursor), id_column)
+
+
+def _after_values(query, sort, values, id_column=Ticket.id):
+    if not values:
+        return query
+    if sort == "activity":
+        # A row comparison, not "a < x OR (a = x AND b < y)": both databases turn it into one index range.
+        return query.where(Tuple(Ticket.last_customer_activity_at, Ticket.id) < Tuple(*values))
+    (ticket_id,) = values
     return query.where(id_column > ticket_id if sort == "oldest" else id_column < ticket_id)
 
 
@@ -133,18 +150,32 @@ def inbox_page(workspace, user_id, *, view="open", sort="newest", cursor=None, t
         return _tag_page(workspace, tag, sort, cursor)
     if view == "all" and not tag:
         return _all_page(workspace, sort, cursor)
-    query = _listing()
-    if tag:
-        query = query.join_from(Ticket, TicketTag, on=(TicketTag.ticket == Ticket.id)).where(
-            TicketTag.tag == _tag_id(workspace, tag), Ticket.workspace == workspace)
-    else:
-        condition = _view_filter(workspace, user_id, view)
-        if condition is None:
-            raise LookupError(view)
-        query = query.where(condition)
-    if cursor:
-        query = _after(query, sort, cursor)
-    return _page(_ordered(query, sort).limit(PAGE_SIZE + 1), sort)
+    if not tag:
+        return _view_page(workspace, user_id, view, sort, cursor)
+    query = (_listing().join_from(Ticket, TicketTag, on=(TicketTag.ticket == Ticket.id))
+             .where(TicketTag.tag == _tag_id(workspace, tag), Ticket.workspace == workspace))
+    return _page(_ordered(_after(query, sort, cursor), sort).limit(PAGE_SIZE + 1), sort)
+
+
+_view_pages = {}  # (view, sort, cursor values): the SELECT of that page of a named view, built once (core/selects.py)
+
+
+def _view_page(workspace, user_id, view, sort, cursor):
+    """A page of a named view: the inbox's most frequent SELECT, whose text cost more CPU than running it."""
+    if view not in VIEWS or view == "all":
+        raise LookupError(view)
+    after = _cursor_values(sort, cursor)
+    by_user = view == "mine"  # the one view of the agent's own tickets
+    key = (view, sort, len(after))
+    if key not in _view_pages:
+        def build(workspace_id, *values):
+            user = values[0] if by_user else None
+            query = _listing().where(_view_filter(workspace_id, user, view))
+            return _ordered(_after_values(query, sort, values[by_user:]), sort).limit(PAGE_SIZE + 1)
+
+        _view_pages[key] = PreparedSelect(build, 1 + by_user + len(after))
+    values = (workspace.id, user_id) if by_user else (workspace.id,)
+    return _page(_view_pages[key].rows(*values, *after), sort)
 
 
 def _tag_page(workspace, tag, sort, cursor):
@@ -273,9 +304,18 @@ def _count_statement(workspace, user_id, views):
     return " UNION ALL ".join(parts), params
 
 
+# Built once (core/selects.py), as every inbox page runs them.
+MAX_TAGS_SHOWN = 50
+_NEWEST = PreparedSelect(lambda workspace_id: (Ticket.of(workspace_id, Ticket.id).order_by(Ticket.number.desc())
+                                               .limit(1)), 1)
+_TAG_NAMES = PreparedSelect(lambda workspace_id: (Tag.of(workspace_id, Tag.name).order_by(Tag.name)
+                                                  .limit(MAX_TAGS_SHOWN)), 1)
+
+
 def newest_ticket_id(workspace):
     """The id of the workspace's latest ticket (numbers grow with ids; read from the (workspace, number) index)."""
-    return Ticket.of(workspace, Ticket.id).order_by(Ticket.number.desc()).limit(1).scalar() or 0
+    newest = _NEWEST.first(workspace)
+    return newest.id if newest else 0
 
 
 def new_ticket_count(workspace, user_id, newest_id, *, view="open", tag=None, cap=100):
@@ -295,6 +335,6 @@ def new_ticket_count(workspace, user_id, newest_id, *, view="open", tag=None, ca
     return query.limit(cap).count()
 
 
-def workspace_tags(workspace, limit=50):
-    """Tag names of the workspace for the sidebar."""
-    return [name for (name,) in Tag.of(workspace, Tag.name).order_by(Tag.name).limit(limit).tuples()]
+def workspace_tags(workspace):
+    """Tag names of the workspace for the sidebar (the first MAX_TAGS_SHOWN)."""
+    return [tag.name for tag in _TAG_NAMES.rows(workspace)]

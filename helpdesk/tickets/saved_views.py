@@ -1,5 +1,6 @@
 """Saved views: an agent's named filters, private or shared with the team (counted by `inbox.view_counts`)."""
 from helpdesk.core.inserts import create_row
+from helpdesk.core.selects import PreparedSelect
 from helpdesk.tickets.filters import Filters
 from helpdesk.tickets.models import SavedView
 from helpdesk.tickets.services import TicketError
@@ -7,10 +8,15 @@ from helpdesk.tickets.services import TicketError
 MAX_VIEWS_SHOWN = 30
 
 
+# Built once (core/selects.py): every inbox page runs it.
+_VISIBLE = PreparedSelect(lambda workspace_id, user_id: (
+    SavedView.of(workspace_id).where((SavedView.owner == user_id) | (SavedView.shared == True))  # noqa: E712
+    .order_by(SavedView.name, SavedView.id).limit(MAX_VIEWS_SHOWN)), 2)
+
+
 def visible_views(workspace, user_id):
     """The views `user_id` may open in `workspace`: their own and the shared ones, by name."""
-    return list(SavedView.of(workspace).where((SavedView.owner == user_id) | (SavedView.shared == True))  # noqa: E712
-                .order_by(SavedView.name, SavedView.id).limit(MAX_VIEWS_SHOWN))
+    return _VISIBLE.rows(workspace, user_id)
 
 
 def get_view(workspace, user_id, view_id, visible=()):

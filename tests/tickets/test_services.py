@@ -139,6 +139,26 @@ def test_inbox_views_counts_and_keyset_pages(workspace, agent):
     assert oldest.tickets[0].number == 1
 
 
+def test_each_view_pages_with_its_own_condition_and_a_mangled_cursor_shows_the_first_page(workspace, agent):
+    other = make_workspace(name="Other")
+    made = [make_ticket(workspace) for _ in range(27)]
+    make_ticket(other)  # never listed here
+    for ticket in made[:26]:
+        tickets.assign(ticket, agent, agent.id, now=ticket.created_at)
+    colleague = add_member(workspace).user
+    tickets.assign(made[26], agent, colleague.id, now=made[26].created_at)
+    mine = inbox_page(workspace, agent.id, view="mine")
+    assert len(mine.tickets) == 25 and {t.assignee.id for t in mine.tickets} == {agent.id}
+    assert [t.number for t in inbox_page(workspace, agent.id, view="mine", cursor=mine.next_cursor).tickets] == [1]
+    assert [t.number for t in inbox_page(workspace, colleague.id, view="mine").tickets] == [27]
+    for sort in ("newest", "oldest", "activity"):
+        for cursor in ("abc", "9" * 30, "2026-13-45|7", "|", str(-2 ** 70)):
+            page = inbox_page(workspace, agent.id, view="open", sort=sort, cursor=cursor)
+            assert page.tickets == inbox_page(workspace, agent.id, view="open", sort=sort).tickets, (sort, cursor)
+    with pytest.raises(LookupError):
+        inbox_page(workspace, agent.id, view="nonsense")
+
+
 def all_pages(workspace, agent, **options):
     pages = [inbox_page(workspace, agent.id, **options)]
     while pages[-1].next_cursor:
