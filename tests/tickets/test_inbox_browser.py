@@ -185,3 +185,23 @@ def test_inbox_and_ticket_page_at_laptop_and_phone_width_with_hostile_data(app, 
     page.set_viewport_size({"width": 1366, "height": 850})
     assert fits(page)
     shots.take(page, "ticket-laptop")
+
+
+def test_without_js_the_bulk_toolbar_shows_once_a_ticket_is_selected_and_closes_it(app, browser, live_server):
+    workspace = make_workspace(name="Acme")
+    made = [make_ticket(workspace, subject=f"Question {n}") for n in range(1, 4)]
+    context = browser.new_context(java_script_enabled=False, base_url=live_server)
+    try:
+        page = context.new_page()
+        sign_in(page, owner_of(workspace).user)
+        expect(page.get_by_role("heading", level=1)).to_have_text("All open")
+        close = page.get_by_role("button", name="Close selected")
+        expect(close).to_be_hidden()  # nothing selected: no toolbar, from the first paint
+        page.get_by_label("Select ticket #2").check()
+        expect(close).to_be_visible()
+        close.click()
+        expect(page.locator("#ticket-list")).not_to_contain_text("Question 2")
+        assert Ticket.get_by_id(made[1].id).status == Status.CLOSED
+        assert Ticket.get_by_id(made[0].id).status == Status.OPEN
+    finally:
+        context.close()
