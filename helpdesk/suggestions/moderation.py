@@ -8,7 +8,7 @@ one email per person.
 from helpdesk.core import audit
 from helpdesk.core.i18n import gettext as _
 from helpdesk.core.slugs import slugify
-from helpdesk.extensions import db
+from helpdesk.extensions import db, is_postgres
 from helpdesk.knowledge.markup import clean_text, render_markdown
 from helpdesk.suggestions import notify, tickets_link
 from helpdesk.suggestions.models import (Suggestion, SuggestionComment, SuggestionReport, SuggestionStatus,
@@ -97,6 +97,11 @@ def merge(workspace, actor, duplicate, target, *, now):
     if duplicate.id == target.id:
         raise ModerationError(_("A suggestion cannot be merged into itself."))
     with db.database.atomic():
+        if is_postgres():
+            # Both rows locked first, in id order as the trending recount locks them: taking the duplicate
+            # first deadlocked with a recount holding the (older) target.
+            list(Suggestion.select(Suggestion.id).where(Suggestion.id.in_([duplicate.id, target.id]))
+                 .order_by(Suggestion.id).for_update())
         # A compare-and-set claims the duplicate: a second merge (or a stale page) moves nothing.
         claimed = (Suggestion.update(merged_into=target, merged_at=now)
                    .where(Suggestion.id == duplicate.id, Suggestion.merged_into.is_null()).execute())
