@@ -16,7 +16,7 @@ MARK_BASE = -7_316_504_223_081_946_000
 
 def _slot(param, marks):
     for n, mark in enumerate(marks):
-        if type(param) is int and param == mark or param == str(mark):
+        if (type(param) is int and param == mark) or param == str(mark):
             return n
     return None
 

@@ -70,20 +70,20 @@ def _page_ticket_query(workspace_id, user_id):
             .where(Ticket.workspace == workspace_id))
 
 
-# Built once (core/selects.py): the text of this five-table SELECT cost more CPU than running it.
-_BY_NUMBER = PreparedSelect(lambda workspace_id, user_id, number: _page_ticket_query(workspace_id, user_id)
-                            .where(Ticket.number == number).limit(1), 3)
-_BY_ID = PreparedSelect(lambda workspace_id, user_id, ticket_id: _page_ticket_query(workspace_id, user_id)
-                        .where(Ticket.id == ticket_id).limit(1), 3)
+def _page_ticket_by(column):
+    """Built once (core/selects.py): the text of this five-table SELECT cost more CPU than running it."""
+    return PreparedSelect(lambda workspace_id, user_id, value: _page_ticket_query(workspace_id, user_id)
+                          .where(column == value).limit(1), 3)
+
+
+_BY_NUMBER, _BY_ID = _page_ticket_by(Ticket.number), _page_ticket_by(Ticket.id)
 
 
 def page_ticket(workspace, user, *, number=None, ticket_id=None):
     """The ticket of `workspace` with that number (or id) for its page, or None, in one query: with its customer,
     assignee, tag names (`tag_names`, sorted) and whether `user` watches it (`watching`)."""
-    if number is not None:
-        ticket = _BY_NUMBER.first(workspace.id, user.id, int(number))
-    else:
-        ticket = _BY_ID.first(workspace.id, user.id, int(ticket_id))
+    prepared, value = (_BY_NUMBER, number) if number is not None else (_BY_ID, ticket_id)
+    ticket = prepared.first(workspace.id, user.id, int(value))
     if ticket is not None:
         ticket.tag_names = sorted(filter(None, (ticket.joined_tags or "").split(TAG_SEPARATOR)))
         ticket.watching = bool(ticket.watching)
