@@ -6,15 +6,18 @@ from helpdesk.config import PROJECT_ROOT, ConfigError, load_config
 
 
 class HelpdeskApp(Flask):
-    """Flask, with a request on a help center's custom domain matched against that host's own URL map."""
+    """Flask, with a request on a help center's custom domain matched against that host's own URL map, and
+    the URLs built kept (`core.urls.KeptURLAdapter`)."""
 
     def create_url_adapter(self, request):
+        from helpdesk.core.urls import keeping_urls
+
         adapter = super().create_url_adapter(request)  # first: it checks and sets request.host
         if request is not None:
             from helpdesk.helpcenter.hosts import custom_host_adapter
 
-            return custom_host_adapter(self, request) or adapter
-        return adapter
+            return keeping_urls(custom_host_adapter(self, request) or adapter)
+        return keeping_urls(adapter)
 
 
 def create_app(overrides=None):
@@ -49,7 +52,7 @@ def _init_extensions(app):
     from authlib.integrations.flask_client import OAuth
 
     from helpdesk.accounts.sessions import load_user
-    from helpdesk.core import i18n, timefmt
+    from helpdesk.core import fields, i18n, timefmt
     from helpdesk.extensions import babel, csrf, db, htmx, limiter, login_manager, make_database
 
     app.config["DATABASE"] = make_database(app.config["DATABASE_URL"], app.config["DB_POOL_SIZE"])
@@ -58,6 +61,7 @@ def _init_extensions(app):
     htmx.init_app(app)
     babel.init_app(app, locale_selector=timefmt.locale, timezone_selector=timefmt.time_zone)
     i18n.install(app)
+    fields.install()
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.signin"

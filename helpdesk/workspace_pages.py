@@ -22,6 +22,7 @@ import helpdesk.tickets.merge_views  # noqa: F401
 import helpdesk.tickets.views  # noqa: F401
 import helpdesk.workspaces.settings_views  # noqa: F401
 import helpdesk.tickets.organize_views  # noqa: F401
+import helpdesk.tickets.rows  # noqa: F401  (the list rows, a template global)
 import helpdesk.workspaces.views  # noqa: F401
 from helpdesk import billing, customers, knowledge, mail, notifications, tickets
 from helpdesk.helpcenter import settings_views as helpcenter_settings

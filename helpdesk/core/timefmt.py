@@ -7,6 +7,7 @@ names the zone, so a reader never has to guess. No script rewrites a time, so a 
 same with or without JS.
 """
 from datetime import date, datetime, timezone
+from operator import attrgetter
 
 import pytz
 from babel import dates as babel_dates
@@ -50,47 +51,36 @@ _zone_names = {}  # (zone, locale name, offset, dst): the zone's short name ("UT
 _compiled = {}  # (pattern, locale name): a function of a local time giving babel's text, or None (babel formats it)
 
 
-def _number(attribute, width):
-    return lambda local: "%0*d" % (width, getattr(local, attribute))
-
-
-def _month(width, locale):
-    if width <= 2:
-        return _number("month", width)
-    names = babel_dates.get_month_names({3: "abbreviated", 4: "wide", 5: "narrow"}[width], "format", locale)
-    return lambda local: names[local.month]
-
-
-def _year(width):
-    if width == 2:
-        return lambda local: ("%02d" % local.year)[-2:]
-    return _number("year", width)
+def _field(field, width, locale):
+    """A field of babel's pattern as (a %-format, the value it takes from a local time), or None."""
+    if field == "M" and width > 2:
+        found = babel_dates.get_month_names({3: "abbreviated", 4: "wide", 5: "narrow"}[width], "format", locale)
+        names = ("", *(found[month] for month in range(1, 13)))  # babel's dict resolves its aliases on each read
+        return "%s", lambda local: names[local.month]
+    if field == "y" and width == 2:
+        return "%02d", lambda local: local.year % 100
+    attribute = {"d": "day", "M": "month", "y": "year", "H": "hour", "m": "minute"}.get(field)
+    return None if attribute is None else (f"%0{width}d", attrgetter(attribute))
 
 
 def _compile(pattern, locale):
     """`pattern` as a function of a local time giving what `babel.dates.format_datetime` gives, for the fields
     the app's patterns use (d, M, y, H, m: the day, month, year, hour and minute, as babel's DateTimeFormat
     writes them); None for any other field. Babel parses the pattern and looks the locale's names up on
-    every call, which cost most of a page of 200 comments (bench/README.md, the suggestions board)."""
-    parts = []
+    every call, which cost most of a page of 200 comments (bench/README.md, the suggestions board); here the
+    pattern is one %-format of the fields' values."""
+    text, values = [], []
     for kind, value in babel_dates.tokenize_pattern(pattern):
         if kind == "chars":
-            parts.append(lambda local, text=value: text)
+            text.append(value.replace("%", "%%"))
             continue
-        field, width = value
-        if field == "d":
-            parts.append(_number("day", width))
-        elif field == "M":
-            parts.append(_month(width, locale))
-        elif field == "y":
-            parts.append(_year(width))
-        elif field == "H":
-            parts.append(_number("hour", width))
-        elif field == "m":
-            parts.append(_number("minute", width))
-        else:
+        compiled = _field(*value, locale)
+        if compiled is None:
             return None
-    return lambda local: "".join([part(local) for part in parts])
+        text.append(compiled[0])
+        values.append(compiled[1])
+    template = "".join(text)
+    return lambda local: template % tuple([value(local) for value in values])
 
 
 def _zone_and_locale():
@@ -115,16 +105,20 @@ def _formatted(local, pattern, locale, locale_name):
 
 
 def format_datetime(utc, pattern):
-    """An aware time in the viewer's time zone (Flask-Babel's) as `pattern`, as `flask_babel.format_datetime` does.
+    """An aware time in the viewer's time zone (Flask-Babel's) as `pattern`, as `flask_babel.format_datetime` does."""
+    zone, locale, locale_name = _zone_and_locale()
+    return _format_local(utc.astimezone(zone), pattern, locale, locale_name)
+
+
+def _format_local(local, pattern, locale, locale_name):
+    """A time already in the viewer's zone as `pattern`.
 
     A trailing `zzz` (the zone's short name) is taken from a cache: babel works it out anew on each call, and it
     cost two thirds of formatting a time, which a list of 25 tickets does 25 times (bench/README.md); the rest
     of the pattern is compiled once per locale (`_compile`)."""
-    zone, locale, locale_name = _zone_and_locale()
-    local = utc.astimezone(zone)
     if not pattern.endswith(ZONE_SUFFIX):
         return _formatted(local, pattern, locale, locale_name)
-    key = (zone, locale_name, local.utcoffset(), local.dst())
+    key = (local.tzinfo, locale_name, local.utcoffset(), local.dst())
     name = _zone_names.get(key)
     if name is None:
         name = _zone_names[key] = babel_dates.get_timezone_name(local, "short", locale=locale)
@@ -175,12 +169,12 @@ def ago_filter(value, now=None):
         return ""
     now = now or utcnow()
     naive = value.astimezone(timezone.utc).replace(tzinfo=None) if value.tzinfo else value
-    utc = naive.replace(tzinfo=timezone.utc)
-    machine = utc.isoformat().replace("+00:00", "Z")
+    zone, locale, locale_name = _zone_and_locale()  # once for both texts: a list shows 25 of these
+    local = naive.replace(tzinfo=timezone.utc).astimezone(zone)
     shown = (relative_words(naive, now) if (now - naive).days < RELATIVE_DAYS
-             else format_datetime(utc, SHORT_DATE_FORMAT))
-    return Markup(f'<time datetime="{machine}" title="{escape(format_datetime(utc, DATETIME_FORMAT))}">'
-                  f'{escape(shown)}</time>')
+             else _format_local(local, SHORT_DATE_FORMAT, locale, locale_name))
+    exact = _format_local(local, DATETIME_FORMAT, locale, locale_name)
+    return Markup(f'<time datetime="{naive.isoformat()}Z" title="{escape(exact)}">{escape(shown)}</time>')
 
 
 def register(app):

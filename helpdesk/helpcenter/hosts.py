@@ -12,7 +12,7 @@ Which help center a host serves is read by `scope.load_help_center_of_host`, bef
 unknown or not yet verified host answers 404.
 """
 import ipaddress
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from flask import current_app, has_request_context, request
 from werkzeug.routing import Map, Rule
@@ -20,6 +20,8 @@ from werkzeug.routing import Map, Rule
 PREFIX = "/h/<help_slug>"
 ENVIRON_KEY = "helpdesk.custom_host"  # the request's host name, when it is a custom host
 SHARED_ENDPOINTS = ("static", "health.healthz")
+FLASK_ARGUMENTS = ("_anchor", "_method", "_scheme", "_external")
+ANCHOR_SAFE = "%!#$&'()*+,/:;=?@"  # as flask.url_for quotes an anchor
 
 
 def custom_host_map(url_map):
@@ -71,4 +73,8 @@ def build_on_service_host(error, endpoint, values):
     if not custom_host(request) or endpoint.startswith("helpcenter."):
         return None
     base = current_app.config["BASE_URL"]
-    return base + current_app.url_map.bind(urlsplit(base).netloc).build(endpoint, values)
+    # Flask hands its own arguments back among the values: not query arguments ("?_external=False" was).
+    anchor = values.get("_anchor")
+    values = {key: value for key, value in values.items() if key not in FLASK_ARGUMENTS}
+    url = base + current_app.url_map.bind(urlsplit(base).netloc).build(endpoint, values)
+    return f"{url}#{quote(anchor, safe=ANCHOR_SAFE)}" if anchor else url

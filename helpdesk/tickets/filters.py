@@ -13,6 +13,7 @@ from helpdesk.tickets.models import Channel, Priority, Status, Tag, Ticket, Tick
 
 FIELDS = ("status", "assignee", "priority", "tag", "channel", "mailbox", "customer")
 ME, NOBODY = "me", "none"  # assignee values besides a member's id
+INTEGER_FIELDS = ("assignee", "mailbox")  # ids, compared as integers
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,23 @@ class Filters:
 
     def __bool__(self):
         return any(getattr(self, f.name) for f in fields(self))
+
+    def shape(self):
+        """The fields set, as (name, kind): what the text of the WHERE clause depends on. The kind is the
+        assignee's "me" or "none" (no value compared), else empty."""
+        return tuple((name, self.assignee if name == "assignee" and self.assignee in (ME, NOBODY) else "")
+                     for name in FIELDS if getattr(self, name))
+
+    def values(self):
+        """What the WHERE clause compares, in `shape` order, as the columns hold it (ids as integers)."""
+        return tuple(int(getattr(self, name)) if name in INTEGER_FIELDS else getattr(self, name)
+                     for name, kind in self.shape() if not kind)
+
+    @classmethod
+    def like(cls, shape, values):
+        """Filters of `shape` comparing `values` (a prepared SELECT's placeholders, core/selects.py)."""
+        values = iter(values)
+        return cls(**{name: kind or str(next(values)) for name, kind in shape})
 
     def as_args(self):
         """The set fields, for links that keep the filter."""

@@ -17,7 +17,7 @@ from helpdesk.core.selects import PreparedSelect
 from helpdesk.customers.models import Customer
 from helpdesk.extensions import db
 from helpdesk.tickets import search
-from helpdesk.tickets.filters import Filters
+from helpdesk.tickets.filters import ME, Filters
 from helpdesk.tickets.models import Status, Tag, Ticket, TicketTag
 from helpdesk.tickets.services import tags_of
 
@@ -69,7 +69,7 @@ def _view_filter(workspace, user_id, view):
         "solved": in_workspace & (Ticket.status == Status.SOLVED),
         "closed": in_workspace & (Ticket.status == Status.CLOSED),
         "snoozed": in_workspace & Ticket.snoozed_until.is_null(False),  # read on (workspace, snoozed_until)
-        "all": in_workspace,  # counted and polled as is; its pages are read status by status (_all_page)
+        "all": in_workspace,  # counted and polled as is; its pages are read status by status (_all_select)
     }.get(view)
 
 
@@ -149,7 +149,7 @@ def inbox_page(workspace, user_id, *, view="open", sort="newest", cursor=None, t
     if tag and sort != "activity":
         return _tag_page(workspace, tag, sort, cursor)
     if view == "all" and not tag:
-        return _all_page(workspace, sort, cursor)
+        return _page(_all_select(workspace, sort, _cursor_values(sort, cursor)), sort)
     if not tag:
         return _view_page(workspace, user_id, view, sort, cursor)
     query = (_listing().join_from(Ticket, TicketTag, on=(TicketTag.ticket == Ticket.id))
@@ -190,22 +190,42 @@ def _tag_page(workspace, tag, sort, cursor):
     return _page(_ordered(query, sort), sort)
 
 
+_filtered_pages = {}  # (view, sort, cursor length, the filters' shape): that page's SELECT, built once
+
+
 def _filtered_page(workspace, user_id, view, filters, sort, cursor):
-    """A view narrowed by filters; without a status of their own (or the view's) read status by status."""
-    condition = _view_filter(workspace, user_id, view)
-    if condition is None:
+    """A view narrowed by filters (a saved view's, or the filter form's).
+
+    The SELECT's text depends only on the view, the sort, the cursor's kind and which filters are set (their
+    `shape`): it is built once for each, as the named views' pages are (a saved view's page spent a quarter
+    of its CPU in peewee building it)."""
+    if view not in VIEWS:
         raise LookupError(view)
-    condition &= filters.condition(workspace, user_id)
+    after, shape, compared = _cursor_values(sort, cursor), filters.shape(), filters.values()
+    by_user = view == "mine" or filters.assignee == ME
+    key = (view, sort, len(after), shape)
+    if key not in _filtered_pages:
+        def build(workspace_id, *values):
+            user, values = (values[0], values[1:]) if by_user else (None, values)
+            narrowed = Filters.like(shape, values[:len(compared)])
+            return _filtered_select(workspace_id, user, view, narrowed, sort, values[len(compared):])
+
+        _filtered_pages[key] = PreparedSelect(build, 1 + by_user + len(compared) + len(after))
+    values = (workspace.id, user_id) if by_user else (workspace.id,)
+    return _page(_filtered_pages[key].rows(*values, *compared, *after), sort)
+
+
+def _filtered_select(workspace, user_id, view, filters, sort, after):
+    """Without a status of their own (or the view's), the filtered tickets are read status by status."""
+    condition = _view_filter(workspace, user_id, view) & filters.condition(workspace, user_id)
     if view == "all":  # a saved view: snoozed tickets wait in Snoozed
         condition &= _not_snoozed()
-        return _all_page(workspace, sort, cursor, condition, (filters.status,) if filters.status else Status.ALL)
-    query = _listing().where(condition)
-    if cursor:
-        query = _after(query, sort, cursor)
-    return _page(_ordered(query, sort).limit(PAGE_SIZE + 1), sort)
+        return _all_select(workspace, sort, after, condition, (filters.status,) if filters.status else Status.ALL)
+    query = _after_values(_listing().where(condition), sort, after)
+    return _ordered(query, sort).limit(PAGE_SIZE + 1)
 
 
-def _all_page(workspace, sort, cursor, condition=None, statuses=Status.ALL):
+def _all_select(workspace, sort, after, condition=None, statuses=Status.ALL):
     """Every ticket: one keyset page per status, each read along its (workspace, status, ...) index, merged.
 
     No index orders a whole workspace by activity, and one on (workspace, id) alone would cost every
@@ -216,13 +236,11 @@ def _all_page(workspace, sort, cursor, condition=None, statuses=Status.ALL):
         part = Ticket.select(Ticket.id).where(Ticket.workspace == workspace, Ticket.status == status)
         if condition is not None:
             part = part.where(condition)
-        if cursor:
-            part = _after(part, sort, cursor)
-        part = _ordered(part, sort).limit(PAGE_SIZE + 1)
+        part = _ordered(_after_values(part, sort, after), sort).limit(PAGE_SIZE + 1)
         per_status.append(Ticket.select(SQL("*")).from_(part.alias(f"status_{status}")))
     merged = reduce(operator.add, per_status).alias("merged")  # UNION ALL
     query = _listing().join_from(Ticket, merged, on=(merged.c.id == Ticket.id)).where(Ticket.workspace == workspace)
-    return _page(_ordered(query, sort).limit(PAGE_SIZE + 1), sort)
+    return _ordered(query, sort).limit(PAGE_SIZE + 1)
 
 
 TICKET_NUMBER = re.compile(r"\s*#?(\d{1,9})\s*")

@@ -15,7 +15,7 @@ from helpdesk.tickets.filters import Filters
 from helpdesk.tickets import services as tickets
 from helpdesk.tickets.forms import FilterForm, SnoozeForm
 from helpdesk.tickets.forms import BulkForm, CannedReplyForm, NewTicketForm, NoteForm, PropertiesForm, ReplyForm
-from helpdesk.tickets.models import Attachment, CannedReply, Channel, Message, Priority, Status, Ticket
+from helpdesk.tickets.models import Attachment, CannedReply, Channel, Message, Ticket
 from helpdesk.tickets.downloads import attachment_response
 from helpdesk.tickets.page import page_ticket, ticket_page_context
 
@@ -86,8 +86,8 @@ def inbox_view():
     bulk.assignee.choices = agents
     return render("tickets/inbox.html", "tickets/_ticket_list.html", page=page, view=view, sort=sort, tag=tag,
                   query=query, counts=inbox.view_counts(g.workspace, current_user.id, saved=mine), views=inbox.VIEWS,
-                  sorts=inbox.SORTS, tags=inbox.workspace_tags(g.workspace), bulk=bulk, status_labels=Status.LABELS,
-                  priority_labels=Priority.LABELS, newest=inbox.newest_ticket_id(g.workspace),
+                  sorts=inbox.SORTS, tags=inbox.workspace_tags(g.workspace), bulk=bulk,
+                  newest=inbox.newest_ticket_id(g.workspace),
                   undo_close=_pop_undo_close(), saved_views=mine, saved=saved, filters=filters,
                   saved_count_cap=inbox.SAVED_COUNT_CAP,
                   filter_form=FilterForm(agents, resolve(MAILBOXES)(g.workspace), filters), now=utcnow())

@@ -56,3 +56,47 @@ def test_choices_given_as_tuples_become_select_choices_at_construction_and_when_
         html = str(form.pick())
     assert html == ('<select id="pick" name="pick"><option value="c">C</option>'
                     '<option disabled value="d">D</option><option value="e">e</option></select>')
+
+
+def _wtforms_html_params():
+    """WTForms' own `html_params`, from a fresh copy of its module (the app put its own in the loaded one)."""
+    import importlib.util
+
+    from wtforms.widgets import core
+
+    spec = importlib.util.spec_from_file_location("pristine_wtforms_widgets", core.__file__)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.html_params
+
+
+def test_every_widget_writes_its_attributes_as_wtforms_html_params_would():
+    from markupsafe import Markup
+    from wtforms import BooleanField, HiddenField, StringField, SubmitField, TextAreaField
+    from wtforms.widgets import core as widgets
+
+    from helpdesk.core.fields import html_params
+
+    cases = [dict(name="a", id="b", aria_describedby="b-help"),
+             dict(value=Markup('say "hi" <b>'), required=True, disabled=False, class_="x y", data_max_bytes=3,
+                  placeholder="<\"&'>", for_="q"),
+             dict()]
+    for attributes in cases:
+        assert html_params(**attributes) == _wtforms_html_params()(**attributes)
+
+    class Everything(Form):
+        text = StringField("Text", render_kw={"placeholder": 'a "quoted" <hint>', "autofocus": True})
+        hidden = HiddenField(default="x&y")
+        check = BooleanField("Check", default=True)
+        area = TextAreaField("Area", render_kw={"rows": 3})
+        send = SubmitField("Send")
+
+    form = Everything()
+    assert widgets.html_params is html_params and widgets.Input.html_params is html_params  # installed
+    html = "".join(str(field(class_="c")) for field in form)
+    assert html == ('<input autofocus class="c" id="text" name="text" placeholder="a &#34;quoted&#34; &lt;hint&gt;"'
+                    ' type="text" value="">'
+                    '<input class="c" id="hidden" name="hidden" type="hidden" value="x&amp;y">'
+                    '<input checked class="c" id="check" name="check" type="checkbox" value="y">'
+                    '<textarea class="c" id="area" name="area" rows="3">\r\n</textarea>'
+                    '<input class="c" id="send" name="send" type="submit" value="Send">')

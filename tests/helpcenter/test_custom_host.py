@@ -219,3 +219,12 @@ def test_the_proxy_may_ask_whether_a_host_may_get_a_certificate(app, acme, clien
     assert client.get(f"/internal/tls-allowed?domain={HOST}", base_url=SITE).status_code == 404  # not on the domain
     Workspace.update(status=Workspace.CANCELLED).where(Workspace.id == acme.id).execute()
     assert client.get(f"/internal/tls-allowed?domain={HOST}").status_code == 404
+
+
+def test_a_link_to_a_page_of_the_service_is_absolute_on_base_url_with_nothing_added(app, acme):
+    from flask import url_for
+
+    with app.test_request_context("/", base_url=SITE):
+        assert url_for("accounts.signin") == "http://localhost/signin"  # was ".../signin?_external=False"
+        assert url_for("accounts.signin", next="/x", _anchor="form") == "http://localhost/signin?next=/x#form"
+        assert url_for("helpcenter.contact") == "/contact"  # the help center's own pages stay on the domain

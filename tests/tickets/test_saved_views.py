@@ -7,8 +7,8 @@ from helpdesk.core.clock import utcnow
 from helpdesk.tickets import saved_views
 from helpdesk.tickets import services as tickets
 from helpdesk.tickets.filters import Filters
-from helpdesk.tickets.inbox import inbox_page, search_page, view_counts
-from helpdesk.tickets.models import Channel, Priority, SavedView, Status
+from helpdesk.tickets.inbox import encode_cursor, inbox_page, search_page, view_counts
+from helpdesk.tickets.models import Channel, Priority, SavedView, Status, Ticket
 from tests.conftest import post, sign_in
 from tests.factories import add_member, make_customer, make_ticket, make_workspace, owner_of
 
@@ -63,6 +63,43 @@ def test_each_field_filters_the_inbox(desk):
     assert found(status="pending") == [pending.number]
     assert found(status="open", assignee="none", tag="refund") == [tagged.number]
     assert numbers(inbox_page(workspace, owner.id, view="open", filters=Filters(priority="urgent"))) == [urgent.number]
+
+
+def test_a_filtered_page_built_once_takes_each_requests_own_values_and_workspace(desk):
+    """The SELECT of a filter's shape is built once (inbox._filtered_pages): other values, another agent and
+    another workspace get their own tickets from it, in every sort and on the next page."""
+    workspace, owner, colleague = desk
+    other = make_workspace(name="Globex")
+    other_owner = owner_of(other).user
+    now = utcnow()
+    ours = [make_ticket(workspace, subject=f"Ours {n}") for n in range(3)]
+    theirs = [make_ticket(other, subject=f"Theirs {n}") for n in range(2)]
+    for ticket in ours:
+        tickets.set_tags(ticket, owner, ["refund"], now=now)
+        tickets.assign(ticket, owner, colleague.id, now=now)
+    for ticket in theirs:
+        tickets.set_tags(ticket, other_owner, ["refund"], now=now)
+        tickets.assign(ticket, other_owner, other_owner.id, now=now)
+    tickets.assign(ours[0], owner, owner.id, now=now)
+
+    def found(in_workspace, agent, sort="newest", cursor=None, **fields):
+        page = inbox_page(in_workspace, agent.id, view="all", sort=sort, cursor=cursor,
+                          filters=Filters.from_mapping(fields))
+        return [t.subject for t in page.tickets]
+
+    assert found(workspace, owner, assignee=str(colleague.id), tag="refund") == ["Ours 2", "Ours 1"]
+    assert found(workspace, owner, assignee=str(owner.id), tag="refund") == ["Ours 0"]  # same shape, other id
+    assert found(other, other_owner, assignee=str(other_owner.id), tag="refund") == ["Theirs 1", "Theirs 0"]
+    assert found(workspace, owner, assignee="me", tag="refund") == ["Ours 0"]
+    assert found(workspace, colleague, assignee="me", tag="refund") == ["Ours 2", "Ours 1"]  # another agent
+    assert found(other, other_owner, assignee="me", tag="refund") == ["Theirs 1", "Theirs 0"]
+    assert found(workspace, owner, tag="nothing-tagged") == []
+    assert found(workspace, owner, sort="oldest", cursor=str(ours[0].id), tag="refund") == ["Ours 1", "Ours 2"]
+    newest_first = found(workspace, owner, sort="activity", tag="refund")
+    assert sorted(newest_first) == ["Ours 0", "Ours 1", "Ours 2"]
+    first = Ticket.get_by_id(next(t.id for t in ours if t.subject == newest_first[0]))
+    assert found(workspace, owner, sort="activity", cursor=encode_cursor(first, "activity"), tag="refund") \
+        == newest_first[1:]
 
 
 def test_private_and_shared_views_with_counts(desk):
