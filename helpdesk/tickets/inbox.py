@@ -264,11 +264,11 @@ def search_page(workspace, query_text, *, cursor=None, numbered=None, filters=No
     An email address finds that customer's tickets exactly (not every address sharing its words).
     """
     before = int(cursor) if cursor and cursor.isdigit() else None
-    condition = (Ticket.workspace == workspace)
-    if filters:
-        condition &= filters.condition(workspace, user_id)
     email = EMAIL_ADDRESS.fullmatch(query_text)
     if email:
+        condition = (Ticket.workspace == workspace)
+        if filters:
+            condition &= filters.condition(workspace, user_id)
         customers = Customer.select(Customer.id).where(Customer.workspace == workspace,
                                                        Customer.email == email.group(1).lower())
         query = _listing().where(condition, Ticket.customer.in_(customers))
@@ -278,11 +278,35 @@ def search_page(workspace, query_text, *, cursor=None, numbered=None, filters=No
     limit = (PAGE_SIZE + 2) * (FILTERED_SEARCH_FACTOR if filters else 1)
     ids = search.search_ticket_ids(workspace.id, query_text, before_id=before, limit=limit)
     ids = [i for i in ids if numbered is None or i != numbered.id]  # listed once
-    rows = list(_listing().where(condition, Ticket.id.in_(ids)).order_by(Ticket.id.desc()).limit(PAGE_SIZE + 1)
-                ) if ids else []
+    rows = _tickets_among(workspace, user_id, filters or Filters(), ids, limit) if ids else []
     if numbered is not None and not cursor:
         rows.insert(0, numbered)
     return _page(rows, "newest") if rows else Page([], None, {})
+
+
+_found_pages = {}  # (the filters' shape, how many ids): the SELECT of a search page's tickets, built once
+
+
+def _tickets_among(workspace, user_id, filters, ids, size):
+    """The newest page of the tickets of `ids` (at most `size` of them) that match `filters`.
+
+    The id list is filled up to `size` with its last id (the same rows), so that the SELECT's text depends
+    only on which filters are set and is built once (core/selects.py), like the inbox's own pages."""
+    shape, compared = filters.shape(), filters.values()
+    by_user = filters.assignee == ME
+    key = (shape, size)
+    if key not in _found_pages:
+        def build(workspace_id, *values):
+            user, values = (values[0], values[1:]) if by_user else (None, values)
+            condition = Ticket.workspace == workspace_id
+            if shape:
+                condition &= Filters.like(shape, values[:len(compared)]).condition(workspace_id, user)
+            return (_listing().where(condition, Ticket.id.in_(list(values[len(compared):])))
+                    .order_by(Ticket.id.desc()).limit(PAGE_SIZE + 1))
+
+        _found_pages[key] = PreparedSelect(build, 1 + by_user + len(compared) + size)
+    values = (workspace.id, user_id) if by_user else (workspace.id,)
+    return _found_pages[key].rows(*values, *compared, *ids, *ids[-1:] * (size - len(ids)))
 
 
 def view_counts(workspace, user_id, saved=()):

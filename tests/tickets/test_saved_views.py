@@ -140,6 +140,29 @@ def test_search_finds_an_email_address_exactly_and_takes_filters(desk):
         first.number]
 
 
+def test_a_search_page_built_once_takes_each_searchs_own_filters_agent_and_workspace(desk):
+    workspace, owner, colleague = desk
+    other = make_workspace(name="Globex")
+    now = utcnow()
+    urgent, high, colleagues = (make_ticket(workspace, subject=f"Printer {n}") for n in ("urgent", "high", "theirs"))
+    tickets.change_priority(urgent, owner, Priority.URGENT, now=now)
+    tickets.change_priority(high, owner, Priority.HIGH, now=now)
+    tickets.assign(colleagues, owner, colleague.id, now=now)
+    tickets.change_priority(make_ticket(other, subject="Printer elsewhere"), owner_of(other).user, Priority.URGENT,
+                            now=now)
+
+    def found(in_workspace, agent, **fields):
+        return [t.subject for t in search_page(in_workspace, "printer", filters=Filters.from_mapping(fields),
+                                               user_id=agent.id).tickets]
+
+    assert found(workspace, owner) == ["Printer theirs", "Printer high", "Printer urgent"]
+    assert found(workspace, owner, priority="urgent") == ["Printer urgent"]
+    assert found(workspace, owner, priority="high") == ["Printer high"]  # the same SELECT, another value
+    assert found(other, owner_of(other).user, priority="urgent") == ["Printer elsewhere"]
+    assert found(workspace, colleague, assignee="me") == ["Printer theirs"]
+    assert found(workspace, owner, assignee="me") == []
+
+
 def test_saving_opening_and_deleting_a_view_in_the_inbox(client, desk):
     workspace, owner, colleague = desk
     tickets.change_priority(make_ticket(workspace, subject="Server down"), owner, Priority.URGENT, now=utcnow())

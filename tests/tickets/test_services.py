@@ -295,3 +295,14 @@ def test_a_number_search_lists_that_ticket_first_then_each_text_match_once(works
     numbers = [t.number for page in pages for t in page.tickets]
     assert numbers == [7] + [n for n in range(40, 0, -1) if n != 7]
     assert len(pages) == 2 and len(pages[0].tickets) == 25
+
+
+def test_the_tags_of_more_tickets_than_one_batch_each_sorted(workspace, agent):
+    numbered = [make_ticket(workspace) for _ in range(tickets.TAGS_BATCH + 4)]
+    for n, ticket in enumerate(numbered):
+        tickets.set_tags(ticket, agent, ["zeta", f"tag-{n:02d}"] if n % 3 else [], now=utcnow())
+    ids = [t.id for t in numbered]
+    found = tickets.tags_of(ids + ids[:2])  # an id twice: listed once
+    assert list(found) == ids
+    assert all(found[t.id] == ([f"tag-{n:02d}", "zeta"] if n % 3 else []) for n, t in enumerate(numbered))
+    assert tickets.tags_of([]) == {} and tickets.tags_of([ids[1]]) == {ids[1]: ["tag-01", "zeta"]}
