@@ -107,7 +107,7 @@ def _register_blueprints(app):
 
 def _register_hooks(app):
     from helpdesk import errors
-    from helpdesk.core import timefmt
+    from helpdesk.core import timefmt, urls
     from helpdesk.core.security import add_security_headers
     from helpdesk.workspaces.services import memberships_of
 
@@ -115,6 +115,7 @@ def _register_hooks(app):
     app.after_request(lambda response: add_security_headers(response, https=https))
     errors.register(app)
     timefmt.register(app)
+    urls.register(app)  # the `urlencode` filter, its texts kept
 
     @app.context_processor
     def navigation():

@@ -1,8 +1,9 @@
 """Form fields shared by every form: a SelectField whose options cost little to render.
 
-WTForms' own <select> widget reads the signature of its option renderer on every render, and builds a
-dict and calls `html_params` (a Markup format per attribute) for every option: the inbox's filter and
-bulk forms (about 60 options) spent a tenth of the page on it, the account page's 400 time zones more.
+WTForms' own <select> widget reads the signature of its option renderer on every render, passes over the
+choices three times (groups, normalising, selection) with an object per option, and builds a dict and
+calls `html_params` (a Markup format per attribute) for every option: the inbox's filter and bulk forms
+(about 60 options) spent a tenth of the page on it, the account page's 400 time zones more.
 The markup is the same (tests/core/test_fields.py compares them).
 
 Every widget writes its attributes with `html_params`, which formats a Markup per attribute (60 us for
@@ -38,24 +39,26 @@ def install():
 
 
 class QuickSelect(Select):
+    """A single select of plain options, written in one pass over the field's choices; anything else (groups,
+    options with attributes of their own, choices given as a function or dict) as WTForms writes it."""
+
     def __call__(self, field, **kwargs):
-        if self.multiple or field.has_groups():
+        choices = field.choices
+        if self.multiple or type(choices) is not list:
             return super().__call__(field, **kwargs)
+        options = []
+        for choice in choices:
+            if type(choice) is not SelectChoice or choice.optgroup is not None or choice.render_kw:
+                return super().__call__(field, **kwargs)
+            selected = "selected " if field.coerce(choice.value) == field.data else ""  # WTForms' test and markup
+            options.append(f'<option {selected}value="{escape(str(choice.value))}">'
+                           f'{escape(choice.label or choice.value)}</option>')
         kwargs.setdefault("id", field.id)
         for name in self.validation_attrs:  # required, disabled: what the validators say
             value = getattr(field.flags, name)  # None when not set
             if value is not None and name not in kwargs:
                 kwargs[name] = value
-        options = "".join(self.render_option(choice) for choice in field._iter_choices_normalized())
-        return Markup(f"<select {html_params(name=field.name, **kwargs)}>{options}</select>")
-
-    @classmethod
-    def render_option(cls, choice, **kwargs):
-        if kwargs or choice.render_kw:
-            return super().render_option(choice, **kwargs)  # attributes of their own: WTForms writes them
-        selected = "selected " if choice.selected else ""  # the markup WTForms writes, attributes sorted
-        label = choice.label or choice.value
-        return Markup(f'<option {selected}value="{escape(str(choice.value))}">{escape(label)}</option>')
+        return Markup(f"<select {html_params(name=field.name, **kwargs)}>{''.join(options)}</select>")
 
 
 def select_choices(choices):

@@ -161,6 +161,26 @@ def relative_words(value, now):
     return gettext("%(num)d d ago", num=seconds // 86400)
 
 
+# A list's times as the viewer's zone and language show them (the exact time, the day, the machine's form), by
+# stored time: the same tickets' times are shown again on every click of the inbox.
+_list_texts = {}
+LIST_TEXTS_KEPT = 20_000
+
+
+def _list_time_texts(naive):
+    zone, locale, locale_name = _zone_and_locale()
+    key = (naive, zone, locale_name)
+    texts = _list_texts.get(key)
+    if texts is None:
+        if len(_list_texts) >= LIST_TEXTS_KEPT:
+            _list_texts.clear()
+        local = naive.replace(tzinfo=timezone.utc).astimezone(zone)
+        exact, day = (escape(_format_local(local, pattern, locale, locale_name))
+                      for pattern in (DATETIME_FORMAT, SHORT_DATE_FORMAT))
+        texts = _list_texts[key] = (f"{naive.isoformat()}Z", exact, day)
+    return texts
+
+
 def ago_filter(value, now=None):
     """`<time datetime="..Z" title="2 Dec 2026, 07:13 UTC">3 h ago</time>`: short for lists, exact on hover.
 
@@ -169,12 +189,9 @@ def ago_filter(value, now=None):
         return ""
     now = now or utcnow()
     naive = value.astimezone(timezone.utc).replace(tzinfo=None) if value.tzinfo else value
-    zone, locale, locale_name = _zone_and_locale()  # once for both texts: a list shows 25 of these
-    local = naive.replace(tzinfo=timezone.utc).astimezone(zone)
-    shown = (relative_words(naive, now) if (now - naive).days < RELATIVE_DAYS
-             else _format_local(local, SHORT_DATE_FORMAT, locale, locale_name))
-    exact = _format_local(local, DATETIME_FORMAT, locale, locale_name)
-    return Markup(f'<time datetime="{naive.isoformat()}Z" title="{escape(exact)}">{escape(shown)}</time>')
+    machine, exact, day = _list_time_texts(naive)
+    shown = escape(relative_words(naive, now)) if (now - naive).days < RELATIVE_DAYS else day
+    return Markup(f'<time datetime="{machine}" title="{exact}">{shown}</time>')
 
 
 def register(app):

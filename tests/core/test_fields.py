@@ -100,3 +100,21 @@ def test_every_widget_writes_its_attributes_as_wtforms_html_params_would():
                     '<input checked class="c" id="check" name="check" type="checkbox" value="y">'
                     '<textarea class="c" id="area" name="area" rows="3">\r\n</textarea>'
                     '<input class="c" id="send" name="send" type="submit" value="Send">')
+
+
+def test_plain_options_in_one_pass_match_wtforms_markup_also_with_groups_and_callables():
+    plain = [choice for choice in CHOICES if not choice.render_kw]
+
+    def rendered(field_class, data, choices):
+        class Pick(Form):
+            pick = field_class("Pick", choices=choices, validate_choice=False)
+            needed = field_class("Needed", choices=choices, validators=[DataRequired()], render_kw={"data-x": "1"})
+
+        form = Pick(data={"pick": data, "needed": data})
+        return str(form.pick(class_="wide")) + str(form.needed())
+
+    grouped = [SelectChoice("a", "A", optgroup="First"), SelectChoice("b", "B", optgroup="Second")]
+    for choices in (plain, grouped, lambda: plain):
+        for data in ("", "a&b", "x\"y", "empty", "unknown"):
+            assert rendered(SelectField, data, choices) == rendered(WTFormsSelectField, data, choices)
+    assert '<option selected value="a&amp;b">' in rendered(SelectField, "a&b", plain)

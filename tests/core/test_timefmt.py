@@ -71,3 +71,18 @@ def test_the_compiled_patterns_write_what_babel_writes_in_any_zone_and_language(
                 local = utc.astimezone(pytz.timezone(rng.choice(pytz.common_timezones)))
                 assert timefmt._formatted(local, pattern, locale, language) == babel_format(local, pattern, locale=locale)
     assert timefmt._compile("EEEE d MMM", Locale.parse("en")) is None  # a field it does not know: babel writes it
+
+
+def test_a_lists_time_kept_once_formatted_is_still_each_viewers_zone(app):
+    stored, now = datetime(2026, 1, 15, 9, 5), datetime(2026, 1, 15, 12, 0)
+    shown = []
+    for zone in ("UTC", "Europe/Berlin", "UTC"):
+        app.config["BABEL_DEFAULT_TIMEZONE"] = zone
+        try:
+            with app.test_request_context():
+                shown.append(render_template_string("{{ t|ago(now) }}", t=stored, now=now))
+        finally:
+            app.config["BABEL_DEFAULT_TIMEZONE"] = "UTC"
+    assert shown == ['<time datetime="2026-01-15T09:05:00Z" title="15 Jan 2026, 09:05 UTC">2 h ago</time>',
+                     '<time datetime="2026-01-15T09:05:00Z" title="15 Jan 2026, 10:05 +0100">2 h ago</time>',
+                     '<time datetime="2026-01-15T09:05:00Z" title="15 Jan 2026, 09:05 UTC">2 h ago</time>']

@@ -54,3 +54,13 @@ def test_a_custom_domain_builds_its_own_links_beside_the_services(app):
     assert KeptURLAdapter(custom_map_adapter.map, "help.acme.example", "/", "", "http", "/", "GET", None).build(
         "helpcenter.home", {}) == "/"
     assert _built(app, "http://localhost", "helpcenter.home", help_slug="acme") == "/h/acme/"
+
+
+def test_the_urlencode_filter_quotes_as_jinjas_and_keeps_texts(app):
+    from flask import render_template_string
+
+    source = "{{ 'a b&c/é'|urlencode }} {{ {'tag': 'x y'}|urlencode }} {{ 3|urlencode }}"
+    with app.test_request_context():
+        assert render_template_string(source) == "a%20b%26c/%C3%A9 tag=x+y 3"
+        assert render_template_string(source) == "a%20b%26c/%C3%A9 tag=x+y 3"
+    assert urls._quoted_text.cache_info().hits >= 1
