@@ -11,6 +11,8 @@ from flask_babel.speaklater import LazyString
 from jinja2 import pass_eval_context
 from markupsafe import Markup
 
+from helpdesk.core.kept import kept
+
 
 def translations():
     if not has_app_context():
@@ -51,13 +53,8 @@ def template_gettext(eval_ctx, string, /, **variables):
     if variables or not eval_ctx.autoescape or type(string) is not str:
         text = catalog.ugettext(string)
         return (Markup(text) if eval_ctx.autoescape else text) % variables
-    key = (catalog, string)
-    found = _template_texts.get(key)
-    if found is None:
-        if len(_template_texts) >= TEMPLATE_TEXTS_KEPT:
-            _template_texts.clear()
-        found = _template_texts[key] = Markup(catalog.ugettext(string)) % {}
-    return found
+    return kept(_template_texts, (catalog, string), TEMPLATE_TEXTS_KEPT,
+                lambda: Markup(catalog.ugettext(string)) % {})
 
 
 @pass_eval_context

@@ -17,6 +17,7 @@ from flask_login import current_user
 from markupsafe import Markup, escape
 
 from helpdesk.core.clock import utcnow
+from helpdesk.core.kept import kept
 from helpdesk.core.i18n import gettext
 
 # The zones offered on the account and workspace settings pages (pytz's current, common names).
@@ -169,16 +170,14 @@ LIST_TEXTS_KEPT = 20_000
 
 def _list_time_texts(naive):
     zone, locale, locale_name = _zone_and_locale()
-    key = (naive, zone, locale_name)
-    texts = _list_texts.get(key)
-    if texts is None:
-        if len(_list_texts) >= LIST_TEXTS_KEPT:
-            _list_texts.clear()
+
+    def make():
         local = naive.replace(tzinfo=timezone.utc).astimezone(zone)
         exact, day = (escape(_format_local(local, pattern, locale, locale_name))
                       for pattern in (DATETIME_FORMAT, SHORT_DATE_FORMAT))
-        texts = _list_texts[key] = (f"{naive.isoformat()}Z", exact, day)
-    return texts
+        return f"{naive.isoformat()}Z", exact, day
+
+    return kept(_list_texts, (naive, zone, locale_name), LIST_TEXTS_KEPT, make)
 
 
 def ago_filter(value, now=None):

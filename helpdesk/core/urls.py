@@ -7,6 +7,8 @@ from flask import current_app, has_request_context, url_for
 from jinja2.filters import do_urlencode
 from werkzeug.routing import MapAdapter
 
+from helpdesk.core.kept import kept
+
 
 @contextmanager
 def request_context():
@@ -43,12 +45,7 @@ class KeptURLAdapter(MapAdapter):
             return super().build(*arguments)
         key = (self.map, self.server_name, self.script_name, self.subdomain, self.url_scheme, endpoint,
                tuple(values.items()) if values else (), method, force_external, append_unknown, url_scheme)
-        url = _built_urls.get(key)
-        if url is None:
-            if len(_built_urls) >= URLS_KEPT:
-                _built_urls.clear()
-            url = _built_urls[key] = super().build(*arguments)
-        return url
+        return kept(_built_urls, key, URLS_KEPT, lambda: super(KeptURLAdapter, self).build(*arguments))
 
 
 def keeping_urls(adapter):

@@ -13,6 +13,7 @@ from functools import reduce
 from peewee import JOIN, SQL, Tuple, fn
 
 from helpdesk.accounts.models import User
+from helpdesk.core.kept import kept
 from helpdesk.core.selects import PreparedSelect
 from helpdesk.customers.models import Customer
 from helpdesk.extensions import db
@@ -193,6 +194,26 @@ def _tag_page(workspace, tag, sort, cursor):
 _filtered_pages = {}  # (view, sort, cursor length, the filters' shape): that page's SELECT, built once
 
 
+def _narrowed_rows(selects, key, select, workspace, user_id, filters, rest, *, of_agent=False):
+    """The rows of `select(workspace_id, user_id, filters, rest)`, its SELECT prepared once per `key`.
+
+    The key holds the filters' `shape` and whatever else the SELECT's text depends on; the workspace, the
+    agent (when the filters say "me", or `of_agent`: the view is the agent's own), the filters' values and
+    `rest` are its values."""
+    compared = filters.values()
+    by_user = of_agent or filters.assignee == ME
+    if key not in selects:
+        shape = filters.shape()
+
+        def build(workspace_id, *values):
+            user, values = (values[0], values[1:]) if by_user else (None, values)
+            return select(workspace_id, user, Filters.like(shape, values[:len(compared)]), values[len(compared):])
+
+        selects[key] = PreparedSelect(build, 1 + by_user + len(compared) + len(rest))
+    first = (workspace.id, user_id) if by_user else (workspace.id,)
+    return selects[key].rows(*first, *compared, *rest)
+
+
 def _filtered_page(workspace, user_id, view, filters, sort, cursor):
     """A view narrowed by filters (a saved view's, or the filter form's).
 
@@ -201,18 +222,14 @@ def _filtered_page(workspace, user_id, view, filters, sort, cursor):
     of its CPU in peewee building it)."""
     if view not in VIEWS:
         raise LookupError(view)
-    after, shape, compared = _cursor_values(sort, cursor), filters.shape(), filters.values()
-    by_user = view == "mine" or filters.assignee == ME
-    key = (view, sort, len(after), shape)
-    if key not in _filtered_pages:
-        def build(workspace_id, *values):
-            user, values = (values[0], values[1:]) if by_user else (None, values)
-            narrowed = Filters.like(shape, values[:len(compared)])
-            return _filtered_select(workspace_id, user, view, narrowed, sort, values[len(compared):])
+    after = _cursor_values(sort, cursor)
 
-        _filtered_pages[key] = PreparedSelect(build, 1 + by_user + len(compared) + len(after))
-    values = (workspace.id, user_id) if by_user else (workspace.id,)
-    return _page(_filtered_pages[key].rows(*values, *compared, *after), sort)
+    def select(workspace_id, user, narrowed, after_values):
+        return _filtered_select(workspace_id, user, view, narrowed, sort, after_values)
+
+    key = (view, sort, len(after), filters.shape())
+    return _page(_narrowed_rows(_filtered_pages, key, select, workspace, user_id, filters, after,
+                                of_agent=view == "mine"), sort)
 
 
 def _filtered_select(workspace, user_id, view, filters, sort, after):
@@ -292,21 +309,14 @@ def _tickets_among(workspace, user_id, filters, ids, size):
 
     The id list is filled up to `size` with its last id (the same rows), so that the SELECT's text depends
     only on which filters are set and is built once (core/selects.py), like the inbox's own pages."""
-    shape, compared = filters.shape(), filters.values()
-    by_user = filters.assignee == ME
-    key = (shape, size)
-    if key not in _found_pages:
-        def build(workspace_id, *values):
-            user, values = (values[0], values[1:]) if by_user else (None, values)
-            condition = Ticket.workspace == workspace_id
-            if shape:
-                condition &= Filters.like(shape, values[:len(compared)]).condition(workspace_id, user)
-            return (_listing().where(condition, Ticket.id.in_(list(values[len(compared):])))
-                    .order_by(Ticket.id.desc()).limit(PAGE_SIZE + 1))
+    def select(workspace_id, user, narrowed, among):
+        condition = Ticket.workspace == workspace_id
+        if narrowed:
+            condition &= narrowed.condition(workspace_id, user)
+        return _listing().where(condition, Ticket.id.in_(list(among))).order_by(Ticket.id.desc()).limit(PAGE_SIZE + 1)
 
-        _found_pages[key] = PreparedSelect(build, 1 + by_user + len(compared) + size)
-    values = (workspace.id, user_id) if by_user else (workspace.id,)
-    return _found_pages[key].rows(*values, *compared, *ids, *ids[-1:] * (size - len(ids)))
+    filled = (*ids, *ids[-1:] * (size - len(ids)))
+    return _narrowed_rows(_found_pages, (filters.shape(), size), select, workspace, user_id, filters, filled)
 
 
 def view_counts(workspace, user_id, saved=()):
@@ -316,11 +326,8 @@ def view_counts(workspace, user_id, saved=()):
     A saved view counts its awake tickets (snoozed ones wait in Snoozed)."""
     views = tuple((int(view.id), view.filters) for view in saved)
     key = (getattr(db.database, "obj", db.database), workspace.id, user_id, views)
-    statement = _count_statements.get(key)
-    if statement is None:
-        if len(_count_statements) >= COUNT_STATEMENTS_KEPT:
-            _count_statements.clear()
-        statement = _count_statements[key] = _count_statement(workspace, user_id, views)
+    statement = kept(_count_statements, key, COUNT_STATEMENTS_KEPT,
+                     lambda: _count_statement(workspace, user_id, views))
     return {view: count for view, count in db.database.execute_sql(*statement)}
 
 
