@@ -42,6 +42,7 @@ from helpdesk.tickets.models import (
     TicketEvent,
     TicketTag,
 )
+from helpdesk.tickets import search
 from helpdesk.tickets.search import document_words
 from helpdesk.tickets.services import preview_of
 from helpdesk.workspaces.models import Membership, Role, Workspace
@@ -115,9 +116,10 @@ class _SqliteWriter:
         self.conn.executemany(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', rows)
 
     def search(self, workspace_id, docs):
-        scope = f"w{workspace_id}"
+        scope, docs = f"w{workspace_id}", list(docs)
         self.conn.executemany("INSERT INTO ticket_search (rowid, scope, body) VALUES (?, ?, ?)",
                               ((ticket_id, scope, body) for ticket_id, body in docs))
+        self.conn.execute(*search.listing_terms(workspace_id, " ".join(body for _, body in docs)))
 
     @staticmethod
     def stamp(value):

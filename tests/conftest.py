@@ -71,7 +71,7 @@ def _empty_tables():
     tables = [model._meta.table_name for model in reversed(all_models())]
     if not is_postgres():
         with db.database.atomic():
-            for table in [*tables, "ticket_search"]:  # the FTS5 table is not a model
+            for table in [*tables, "ticket_search", "search_term"]:  # the search tables are not models
                 db.database.execute_sql(f'DELETE FROM "{table}"')
     else:
         db.database.execute_sql("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE")

@@ -81,6 +81,7 @@ class FilterForm(FlaskForm):
     customer = StringField(_l("Customer email"), id="filter-customer")
 
     def __init__(self, agents, mailboxes, filters):
+        """`agents` as (id, name) choices, `mailboxes` as (id, address)."""
         super().__init__(formdata=None, data=filters.as_args())
         anything = [("", _l("Any"))]
         self.status.choices = anything + list(Status.LABELS.items())
@@ -88,7 +89,7 @@ class FilterForm(FlaskForm):
             choice for choice in agents if choice[0]]
         self.priority.choices = anything + list(Priority.LABELS.items())
         self.channel.choices = anything + list(Channel.LABELS.items())
-        self.mailbox.choices = anything + [(str(m.id), m.address) for m in mailboxes]
+        self.mailbox.choices = anything + [(str(mailbox_id), address) for mailbox_id, address in mailboxes]
 
 
 class SavedViewForm(FlaskForm):

@@ -358,7 +358,7 @@ MAX_TAGS_SHOWN = 50
 _NEWEST = PreparedSelect(lambda workspace_id: (Ticket.of(workspace_id, Ticket.id).order_by(Ticket.number.desc())
                                                .limit(1)), 1)
 _TAG_NAMES = PreparedSelect(lambda workspace_id: (Tag.of(workspace_id, Tag.name).order_by(Tag.name)
-                                                  .limit(MAX_TAGS_SHOWN)), 1)
+                                                  .limit(MAX_TAGS_SHOWN).tuples()), 1)
 
 
 def newest_ticket_id(workspace):
@@ -386,4 +386,4 @@ def new_ticket_count(workspace, user_id, newest_id, *, view="open", tag=None, ca
 
 def workspace_tags(workspace):
     """Tag names of the workspace for the sidebar (the first MAX_TAGS_SHOWN)."""
-    return [tag.name for tag in _TAG_NAMES.rows(workspace)]
+    return [name for (name,) in _TAG_NAMES.rows(workspace)]

@@ -84,7 +84,7 @@ def merge_tickets(workspace, actor, source, target, *, now):
         source.save()
         _event(target, actor, "merged", now, number=source.number, subject=source.subject, messages=moved)
         _event(source, actor, "merged_into", now, number=target.number, before=before)
-        search.append_text(target.id, " ".join(words))
+        search.append_text(target.id, target.workspace_id, " ".join(words))
         search.delete_document(source.id)
         audit.record("tickets_merged", now=now, workspace=workspace, actor=actor, merged=source.number,
                      into=target.number, messages=moved)

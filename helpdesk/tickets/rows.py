@@ -7,7 +7,9 @@ autoescaping would; the markup is the template's (tests/tickets/test_rows.py rea
 """
 from markupsafe import Markup, escape
 
+from helpdesk.core import i18n
 from helpdesk.core.i18n import gettext as _
+from helpdesk.core.kept import kept
 from helpdesk.core.timefmt import ago_filter
 from helpdesk.tickets import bp
 from helpdesk.tickets.models import Priority, Status
@@ -16,7 +18,15 @@ FLAGGED_PRIORITIES = ("high", "urgent")  # the priorities a row names beside its
 
 
 def _labels():
-    """The texts every row repeats, escaped once for the page."""
+    """The texts every row repeats, escaped, kept per translation catalog."""
+    return kept(_kept_labels, i18n.translations(), LABELS_KEPT, _escaped_labels)
+
+
+_kept_labels = {}
+LABELS_KEPT = 100  # one per language
+
+
+def _escaped_labels():
     words = {"ticket": _("Ticket"), "customer": _("Customer"), "status": _("Status"), "assignee": _("Assignee"),
              "updated": _("Updated"), "select": _("Select ticket"), "woke": _("Back from snooze"),
              "snoozed": _("Snoozed")}

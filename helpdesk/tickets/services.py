@@ -144,7 +144,7 @@ def add_customer_message(ticket, body, *, now, body_html=None, email_message_id=
         ticket.message_count += 1
         ticket.preview = preview_of(text)
         ticket.save(only=ticket.dirty_fields)
-        search.append_text(ticket.id, text)
+        search.append_text(ticket.id, ticket.workspace_id, text)
         resolve(CUSTOMER_WROTE)(ticket, message, now=now)
     return message
 
@@ -192,7 +192,7 @@ def reply(ticket, actor, body, *, now, attachments=(), status_after=None, cc=Non
         if status_after and status_after != ticket.status:
             _set_status(ticket, actor, status_after, now)
         ticket.save()
-        search.append_text(ticket.id, body)
+        search.append_text(ticket.id, ticket.workspace_id, body)
     if send_at is None:
         enqueue(DELIVER_REPLY_JOB, message.id)
     return message
@@ -209,7 +209,7 @@ def add_note(ticket, actor, body, *, now, attachments=()):
         _store_attachments(message, attachments, now)
         ticket.updated_at = now
         ticket.save()
-        search.append_text(ticket.id, body)
+        search.append_text(ticket.id, ticket.workspace_id, body)
     resolve(NOTE_ADDED)(message, actor, now=now)
     return message
 

@@ -10,10 +10,10 @@ from helpdesk.core.render import render
 from helpdesk.customers.services import CustomerError, create_customer, find_or_create_customer
 from helpdesk.extensions import htmx
 from helpdesk.jobs import resolve
-from helpdesk.tickets import bp, inbox, saved_views, sending
+from helpdesk.tickets import bp, inbox, inbox_parts, saved_views, sending
 from helpdesk.tickets.filters import Filters
 from helpdesk.tickets import services as tickets
-from helpdesk.tickets.forms import FilterForm, SnoozeForm
+from helpdesk.tickets.forms import SnoozeForm
 from helpdesk.tickets.forms import BulkForm, CannedReplyForm, NewTicketForm, NoteForm, PropertiesForm, ReplyForm
 from helpdesk.tickets.models import Attachment, CannedReply, Channel, Message, Ticket
 from helpdesk.tickets.downloads import attachment_response
@@ -81,16 +81,18 @@ def inbox_view():
                                     tag=tag, filters=filters)
         except LookupError:
             abort(404)
-    bulk = BulkForm()
     agents = _agent_choices()
-    bulk.assignee.choices = agents
+    inbox_url = url_for("workspace.tickets.inbox_view")
+    mailboxes = [(m.id, m.address) for m in resolve(MAILBOXES)(g.workspace)]
+    views_nav = inbox_parts.views_nav(
+        inbox_url=inbox_url, canned_url=url_for("workspace.tickets.canned_replies"),
+        counts=inbox.view_counts(g.workspace, current_user.id, saved=mine), saved_views=mine,
+        tags=inbox.workspace_tags(g.workspace), view=view, query=query, tag=tag, saved=saved, filters=filters)
     return render("tickets/inbox.html", "tickets/_ticket_list.html", page=page, view=view, sort=sort, tag=tag,
-                  query=query, counts=inbox.view_counts(g.workspace, current_user.id, saved=mine), views=inbox.VIEWS,
-                  sorts=inbox.SORTS, tags=inbox.workspace_tags(g.workspace), bulk=bulk,
-                  newest=inbox.newest_ticket_id(g.workspace),
-                  undo_close=_pop_undo_close(), saved_views=mine, saved=saved, filters=filters,
-                  saved_count_cap=inbox.SAVED_COUNT_CAP,
-                  filter_form=FilterForm(agents, resolve(MAILBOXES)(g.workspace), filters), now=utcnow())
+                  query=query, views=inbox.VIEWS, sorts=inbox.SORTS, views_nav=views_nav, inbox_url=inbox_url,
+                  bulk_fields=inbox_parts.bulk_fields(agents), newest=inbox.newest_ticket_id(g.workspace),
+                  undo_close=_pop_undo_close(), saved=saved, filters=filters,
+                  filter_fields=inbox_parts.filter_fields(agents, mailboxes, filters), now=utcnow())
 
 
 def _pop_undo_close():

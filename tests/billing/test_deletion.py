@@ -10,6 +10,7 @@ from helpdesk.billing.models import Deletion, Invoice, LifecycleNotice
 from helpdesk.billing.services import create_invoice, create_plan, subscribe
 from helpdesk.core import storage
 from helpdesk.core.audit import AuditEntry
+from helpdesk.extensions import db, is_postgres
 from helpdesk.helpcenter.models import (ArticleAnswered, EndUser, EndUserSession, EndUserSignInThrottle,
                                        EndUserToken, HelpCenter)
 from helpdesk.knowledge.models import Article
@@ -98,6 +99,14 @@ def readable(key):
         return False
 
 
+def listed_terms(workspace_id):
+    """How many words the workspace's search documents listed (SQLite's prefix search; none on PostgreSQL)."""
+    if is_postgres():
+        return 0
+    return db.database.execute_sql("SELECT count(*) FROM search_term WHERE workspace_id = ?",
+                                   (workspace_id,)).fetchone()[0]
+
+
 def test_r21_deletion_removes_every_row_file_and_document_of_the_workspace_and_nothing_else(app_context, monkeypatch):
     plan = create_plan({"name": "Team", "price_per_seat": 900}, now=START)
     gone, gone_owner, gone_invoice, gone_keys = fill_workspace("Gone", plan)
@@ -106,6 +115,8 @@ def test_r21_deletion_removes_every_row_file_and_document_of_the_workspace_and_n
     empty = sorted(name for name, count in tenant_rows(gone.id).items() if not count)
     assert not empty, f"fill_workspace() must fill every tenant table; it missed {empty}"
     assert count_workspace_documents(gone.id) == 1 and all(readable(key) for key in gone_keys + kept_keys)
+    gone_terms, kept_terms = listed_terms(gone.id), listed_terms(kept.id)
+    assert is_postgres() or (gone_terms and kept_terms)
     assert len(gone_keys) == 2  # the attachment and the raw inbound mail
 
     monkeypatch.setattr(deleting, "enqueue", lambda *args: None)  # run the purge by hand, in tiny batches
@@ -114,7 +125,7 @@ def test_r21_deletion_removes_every_row_file_and_document_of_the_workspace_and_n
     deleting.purge_workspace(record.id, now=START, batch=2)
 
     assert tenant_rows(gone.id) == dict.fromkeys(before, 0)
-    assert count_workspace_documents(gone.id) == 0
+    assert count_workspace_documents(gone.id) == 0 and listed_terms(gone.id) == 0
     assert not any(readable(key) for key in gone_keys)
     assert [e.action for e in AuditEntry.select().where(AuditEntry.workspace_id == gone.id)] == ["workspace_deleted"]
     assert not TrialClaim.select().where(TrialClaim.workspace == gone.id).exists()
@@ -124,11 +135,13 @@ def test_r21_deletion_removes_every_row_file_and_document_of_the_workspace_and_n
     kept_invoice_of_gone = Invoice.get_by_id(gone_invoice.id)  # the operator's books keep it, detached
     assert kept_invoice_of_gone.workspace_id is None and kept_invoice_of_gone.buyer_name == "Gone Ltd"
     finished = Deletion.get_by_id(record.id)
-    assert finished.finished_at == START and finished.rows_deleted == sum(before.values()) + 1  # + the search document
+    assert finished.finished_at == START and finished.rows_deleted == sum(before.values()) + 1 + gone_terms  # + the search
+    # document and the words it listed (SQLite)
     assert User.get_by_id(gone_owner.id)  # people keep their accounts
 
     assert tenant_rows(kept.id) == before
-    assert count_workspace_documents(kept.id) == 1 and all(readable(key) for key in kept_keys)
+    assert count_workspace_documents(kept.id) == 1 and listed_terms(kept.id) == kept_terms
+    assert all(readable(key) for key in kept_keys)
     assert tickets.search.search_ticket_ids(kept.id, "printer")
 
 
