@@ -234,3 +234,27 @@ def test_a_saved_view_counts_to_100(client, desk):
     page = client.get(f"/w/{workspace.slug}/tickets/").get_data(as_text=True)
     assert re.search(r'Everything open</span> <span class="count">100\+</span>', page)
     assert f'<span class="count">{SAVED_COUNT_CAP + 2}</span>' in page  # the fixed views count on
+
+
+@pytest.mark.parametrize("fields", [dict(status="open", assignee="none"), dict(status="open"), dict(tag="refund")])
+def test_a_snoozed_ticket_waits_in_snoozed_not_in_a_saved_views_page_or_count(desk, fields):
+    from datetime import timedelta
+
+    from helpdesk.tickets.snooze import snooze, wake_due_tickets
+
+    workspace, owner, _ = desk
+    now = utcnow()
+    awake, sleeping = make_ticket(workspace, subject="Awake"), make_ticket(workspace, subject="Sleeping")
+    for ticket in (awake, sleeping):
+        tickets.set_tags(ticket, owner, ["refund"], now=now)
+    snooze(sleeping, owner, now + timedelta(hours=1), now=now)
+    view = saved_views.save_view(workspace, owner, "Refunds", Filters(**fields), shared=False, now=now)
+    for sort in ("newest", "oldest", "activity"):
+        page = inbox_page(workspace, owner.id, view="all", sort=sort, filters=Filters(**fields))
+        assert numbers(page) == [awake.number], sort
+    assert view_counts(workspace, owner.id, saved=[view])[f"saved-{view.id}"] == 1
+    wake_due_tickets(now + timedelta(hours=2))
+    for sort in ("newest", "oldest", "activity"):
+        page = inbox_page(workspace, owner.id, view="all", sort=sort, filters=Filters(**fields))
+        assert sorted(numbers(page)) == [awake.number, sleeping.number], sort
+    assert view_counts(workspace, owner.id, saved=[view])[f"saved-{view.id}"] == 2
