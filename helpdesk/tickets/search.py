@@ -51,16 +51,27 @@ def listing_terms(workspace_id, words):
             (workspace_id, json.dumps(sorted(document_terms(words)))))
 
 
-def _match_term(workspace_id, term):
-    """The FTS5 expression for one query word: the OR of the workspace's words it starts, or a prefix query."""
-    if PLAIN_PREFIX.fullmatch(term):
-        bound = term[:-1] + chr(ord(term[-1]) + 1)
-        words = [row[0] for row in db.database.execute_sql(
-            "SELECT term FROM search_term WHERE workspace_id = ? AND term >= ? AND term < ? ORDER BY term LIMIT ?",
-            (workspace_id, term, bound, MAX_EXPANSION + 1))]
+def _match_terms(workspace_id, terms):
+    """The FTS5 expression of each query word: the OR of the workspace's words it starts, or a prefix query.
+    The listed words of all plain words come in one statement."""
+    plain = [term for term in terms if PLAIN_PREFIX.fullmatch(term)]
+    listed = {term: [] for term in plain}
+    if plain:
+        part = ("SELECT * FROM (SELECT ?, term FROM search_term WHERE workspace_id = ? AND term >= ? AND term < ? "
+                "ORDER BY term LIMIT ?)")
+        values = []
+        for term in plain:
+            values += [term, workspace_id, term, term[:-1] + chr(ord(term[-1]) + 1), MAX_EXPANSION + 1]
+        for term, word in db.database.execute_sql(" UNION ALL ".join([part] * len(plain)), values):
+            listed[term].append(word)
+    matches = []
+    for term in terms:
+        words = listed.get(term, ())
         if 0 < len(words) <= MAX_EXPANSION:
-            return "(" + " OR ".join(f'body:"{word}"' for word in words) + ")"
-    return f'body:"{term}"*'  # none listed (FTS5 then finds no word to read either) or too many
+            matches.append("(" + " OR ".join(f'body:"{word}"' for word in words) + ")")
+        else:  # none listed (FTS5 then finds no word to read either), too many, or not plain ASCII
+            matches.append(f'body:"{term}"*')
+    return matches
 
 
 def index_ticket(ticket_id, workspace_id, text):
@@ -104,7 +115,7 @@ def search_ticket_ids(workspace_id, query, *, before_id=None, limit=25):
         return []
     if is_postgres():
         return _postgres_search(workspace_id, " & ".join(f"{term}:*" for term in terms), before_id, limit)
-    match = f'scope:"w{workspace_id}" AND ' + " AND ".join(_match_term(workspace_id, term) for term in terms)
+    match = f'scope:"w{workspace_id}" AND ' + " AND ".join(_match_terms(workspace_id, terms))
     below = " AND rowid < ?" if before_id else ""
     sql = f"SELECT rowid FROM ticket_search WHERE ticket_search MATCH ?{below} ORDER BY rowid DESC LIMIT ?"
     return [row[0] for row in db.database.execute_sql(sql, [match, *([before_id] if before_id else []), limit])]

@@ -84,13 +84,15 @@ def inbox_view():
     agents = _agent_choices()
     inbox_url = url_for("workspace.tickets.inbox_view")
     mailboxes = [(m.id, m.address) for m in resolve(MAILBOXES)(g.workspace)]
+    # Only a plain view or tag polls for new tickets: a search, a filter or a saved view reads no newest id.
+    newest = None if query or saved or filters else inbox.newest_ticket_id(g.workspace)
     views_nav = inbox_parts.views_nav(
         inbox_url=inbox_url, canned_url=url_for("workspace.tickets.canned_replies"),
         counts=inbox.view_counts(g.workspace, current_user.id, saved=mine), saved_views=mine,
         tags=inbox.workspace_tags(g.workspace), view=view, query=query, tag=tag, saved=saved, filters=filters)
     return render("tickets/inbox.html", "tickets/_ticket_list.html", page=page, view=view, sort=sort, tag=tag,
                   query=query, views=inbox.VIEWS, sorts=inbox.SORTS, views_nav=views_nav, inbox_url=inbox_url,
-                  bulk_fields=inbox_parts.bulk_fields(agents), newest=inbox.newest_ticket_id(g.workspace),
+                  bulk_fields=inbox_parts.bulk_fields(agents), newest=newest,
                   undo_close=_pop_undo_close(), saved=saved, filters=filters,
                   filter_fields=inbox_parts.filter_fields(agents, mailboxes, filters), now=utcnow())
 

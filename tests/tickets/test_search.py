@@ -115,3 +115,15 @@ def test_the_migration_lists_the_words_of_the_documents_already_there(app_contex
             "invoice billing " + second.customer.name + " " + second.customer.email))]
     assert search.search_ticket_ids(workspace.id, "uberg") == [first.id]
     assert search.search_ticket_ids(other.id, "bill") == [second.id]
+
+
+def test_the_words_of_every_query_word_come_in_one_statement(app_context):
+    from bench.querycount import count_queries
+
+    workspace = make_workspace(name="Acme")
+    both = make_ticket(workspace, subject="Printer jammed", body="warranty claim")
+    make_ticket(workspace, subject="Printer fine", body="nothing")
+    with count_queries() as counter:
+        found = search.search_ticket_ids(workspace.id, "print warr jam", limit=10)
+    assert found == [both.id]
+    assert is_postgres() or counter.count == 2  # SQLite: the listed words of the three, then the match

@@ -97,6 +97,16 @@ def test_new_tickets_notice_counts_only_tickets_new_to_the_view(client, desk):
     assert "1 new ticket." in client.get(open_poll).get_data(as_text=True)  # not 4: three were there already
 
 
+def test_only_a_plain_view_or_tag_polls_for_new_tickets(client, desk):
+    workspace, owner, first, second = desk
+    tickets.set_tags(first, owner, ["vip"], now=utcnow())
+    newest = f'hx-get="/w/{workspace.slug}/tickets/poll?newest={second.id}'
+    assert newest in client.get(url(workspace, "?view=open")).get_data(as_text=True)
+    assert 'id="new-tickets"' in client.get(url(workspace, "?tag=vip")).get_data(as_text=True)
+    for listing in ("?q=printer", "?view=all&priority=urgent", "?view=open&tag=vip&status=open"):
+        assert 'id="new-tickets"' not in client.get(url(workspace, listing)).get_data(as_text=True), listing
+
+
 def test_create_a_ticket_by_hand(client, desk):
     workspace = desk[0]
     response = post(client, url(workspace, "new"), {"customer_phone": "+33 6 12 34 56 78", "customer_name": "Paul",
