@@ -42,8 +42,7 @@ from helpdesk.tickets.models import (
     TicketEvent,
     TicketTag,
 )
-from helpdesk.tickets import search
-from helpdesk.tickets.search import document_words
+from helpdesk.tickets.search import document_words, listing_terms
 from helpdesk.tickets.services import preview_of
 from helpdesk.workspaces.models import Membership, Role, Workspace
 
@@ -119,7 +118,7 @@ class _SqliteWriter:
         scope, docs = f"w{workspace_id}", list(docs)
         self.conn.executemany("INSERT INTO ticket_search (rowid, scope, body) VALUES (?, ?, ?)",
                               ((ticket_id, scope, body) for ticket_id, body in docs))
-        self.conn.execute(*search.listing_terms(workspace_id, " ".join(body for _, body in docs)))
+        self.conn.execute(*listing_terms(workspace_id, " ".join(body for _, body in docs)))
 
     @staticmethod
     def stamp(value):

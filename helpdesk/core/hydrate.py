@@ -38,7 +38,7 @@ def _already_converted_type(field):
         return _already_converted_type(field.rel_field)
     if type(field).python_value is not Field.python_value:
         return None
-    return _STOCK_ADAPTERS.get(getattr(type(field).adapt, "__func__", type(field).adapt))
+    return _STOCK_ADAPTERS.get(type(field).adapt)
 
 
 _MISSING = object()
@@ -120,7 +120,6 @@ class Hydrator:
             instance.__data__, instance._dirty, instance.__rel__ = {}, set(), {}
             objects.append(instance)
         datas = [instance.__data__ for instance in objects]
-        attributes = [instance.__dict__ for instance in objects]
         set_numbers = set()
         for index, owner, slot, in_data, converter, kept_type in self.columns:
             value = row[index]
@@ -130,7 +129,10 @@ class Hydrator:
                     value = converter(value)
             elif converter is not None:
                 value = converter(value)
-            (datas if in_data else attributes)[owner][slot] = value
+            if in_data:
+                datas[owner][slot] = value
+            else:
+                objects[owner].__dict__[slot] = value
         for src, attr, dest, dest_made, is_outer, is_fk in self.joins:  # peewee's ModelCursorWrapper, as is
             instance = objects[src]
             joined = objects[dest] if dest_made else None

@@ -26,9 +26,9 @@ def _slot(param, marks):
 class PreparedSelect:
     def __init__(self, build, arity):
         self._build, self._arity, self._built = build, arity, {}
+        self._hydrators = {}  # by database: core/hydrate.py's, from the first rows (False: they stay peewee's)
 
-    def _shape(self, database):
-        key = getattr(database, "obj", database)  # db.database is a Proxy; SQLite and PostgreSQL differ
+    def _shape(self, key):
         if key not in self._built:
             # Integers no query holds: an integer field keeps them as they are, a text field as their text.
             marks = [MARK_BASE - n for n in range(self._arity)]
@@ -37,13 +37,13 @@ class PreparedSelect:
             slots = [_slot(p, marks) for p in params]
             if {slot for slot in slots if slot is not None} != set(range(self._arity)):
                 raise ValueError("each value must appear among the query's parameters")
-            # The hydrator comes with the first rows (None until then, False when the rows stay peewee's).
-            self._built[key] = [query, sql, slots, params, None]
+            self._built[key] = query, sql, slots, params
         return self._built[key]
 
     def rows(self, *values):
-        shape = self._shape(db.database)
-        query, sql, slots, params, hydrator = shape
+        key = getattr(db.database, "obj", db.database)  # db.database is a Proxy; SQLite and PostgreSQL differ
+        query, sql, slots, params = self._shape(key)
+        hydrator = self._hydrators.get(key)
         values = [value.get_id() if isinstance(value, Model) else value for value in values]  # as peewee does
         cursor = db.database.execute_sql(sql, [params[n] if slot is None else values[slot]
                                                for n, slot in enumerate(slots)])
@@ -52,7 +52,7 @@ class PreparedSelect:
         wrapper = query._get_cursor_wrapper(cursor)  # peewee's rows for this query (a private method)
         found = list(wrapper)
         if hydrator is None and wrapper.initialized:  # peewee works its plan out at the first row
-            shape[4] = Hydrator.of(wrapper) or False
+            self._hydrators[key] = Hydrator.of(wrapper) or False
         return found
 
     def first(self, *values):

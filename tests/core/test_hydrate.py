@@ -28,7 +28,7 @@ def made(instance, depth=0):
 
 
 def hydrator_of(prepared):
-    return prepared._shape(db.database)[4]
+    return prepared._hydrators.get(db.database.obj)
 
 
 def assert_same_rows(build, *values, hydrated=True):
