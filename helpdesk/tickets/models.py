@@ -88,9 +88,11 @@ class Ticket(TenantModel):
         return self.woke_at is not None and self.woke_at >= self.updated_at
 
 
-# The inbox's counts of awake tickets (Unassigned, Mine, All open, Pending) read only this index (migration 0069).
-Ticket.add_index(Ticket.workspace, Ticket.status, Ticket.assignee, Ticket.id, where=Ticket.snoozed_until.is_null(),
-                 name="ticket_awake_workspace_id_status_assignee_id_id")
+# The inbox's counts of awake tickets (Unassigned, Mine, All open, Pending) read only this index (migrations 0069,
+# 0071: SQLite reads the ticket's row for `snoozed_until IS NULL` unless the index holds the column).
+Ticket.add_index(Ticket.workspace, Ticket.status, Ticket.assignee, Ticket.id, Ticket.snoozed_until,
+                 where=Ticket.snoozed_until.is_null(),
+                 name="ticket_awake_workspace_id_status_assignee_id_id_snoozed_until")
 
 
 class Message(TenantModel):

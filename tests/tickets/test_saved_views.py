@@ -127,6 +127,27 @@ def test_private_and_shared_views_with_counts(desk):
         saved_views.save_view(workspace, owner.id, "Nothing", Filters(), shared=False, now=now)
 
 
+def test_a_tag_filter_lists_and_counts_a_ticket_once_whatever_its_other_tags(desk):
+    """The tag is a join on (ticket, tag): a ticket with several tags is one row, in every list and count."""
+    workspace, owner, _ = desk
+    now = utcnow()
+    ann = make_customer(workspace, email="ann@client.example")
+    many = make_ticket(workspace, ann, subject="Many tags")
+    tickets.set_tags(many, owner, ["refund", "vip", "urgent-ish"], now=now)
+    tickets.set_tags(make_ticket(workspace, ann, subject="Other tag"), owner, ["vip"], now=now)
+    other = make_workspace(name="Other")
+    tickets.set_tags(make_ticket(other, subject="Refund elsewhere"), owner_of(other).user, ["refund"], now=now)
+    refund = Filters(tag="refund")
+    view = saved_views.save_view(workspace, owner.id, "Refunds", refund, shared=False, now=now)
+    assert view_counts(workspace, owner.id, saved=[view])[f"saved-{view.id}"] == 1
+    for page_view in ("open", "all"):
+        assert numbers(inbox_page(workspace, owner.id, view=page_view, filters=refund)) == [many.number]
+    assert numbers(search_page(workspace, "tags", filters=refund, user_id=owner.id)) == [many.number]
+    assert numbers(search_page(workspace, "ann@client.example", filters=refund, user_id=owner.id)) == [many.number]
+    assert numbers(search_page(workspace, "ann@client.example", filters=Filters(tag="vip"), user_id=owner.id)) == [
+        t.number for t in Ticket.of(workspace).order_by(Ticket.id.desc())]
+
+
 def test_search_finds_an_email_address_exactly_and_takes_filters(desk):
     workspace, owner, _ = desk
     ann = make_customer(workspace, email="ann@acme.example", name="Ann")
