@@ -16,7 +16,7 @@ from helpdesk.accounts.models import User
 from helpdesk.core.kept import kept
 from helpdesk.core.selects import PreparedSelect
 from helpdesk.customers.models import Customer
-from helpdesk.extensions import db
+from helpdesk.extensions import db, is_postgres
 from helpdesk.tickets import search
 from helpdesk.tickets.filters import ME, Filters
 from helpdesk.tickets.models import Status, Tag, Ticket, TicketTag
@@ -345,7 +345,7 @@ def _count_statement(workspace, user_id, views):
                for view in VIEWS}
     for view_id, filters in views:
         awake = Ticket.select(SQL("1")).where(Ticket.workspace == workspace, Ticket.snoozed_until.is_null())
-        narrowed = Filters.from_json(filters).narrow(awake, workspace, user_id)
+        narrowed = Filters.from_json(filters).narrow(awake, workspace, user_id, probe_tag=is_postgres())
         counted[f"saved-{view_id}"] = narrowed.limit(SAVED_COUNT_CAP)
     parts, params = [], []
     for number, (view, subquery) in enumerate(counted.items()):

@@ -140,6 +140,9 @@ def test_a_tag_filter_lists_and_counts_a_ticket_once_whatever_its_other_tags(des
     refund = Filters(tag="refund")
     view = saved_views.save_view(workspace, owner.id, "Refunds", refund, shared=False, now=now)
     assert view_counts(workspace, owner.id, saved=[view])[f"saved-{view.id}"] == 1
+    for probe_tag in (False, True):  # the counts' form on PostgreSQL, tried on either database
+        narrowed = refund.narrow(Ticket.of(workspace, Ticket.id), workspace, owner.id, probe_tag=probe_tag)
+        assert [t.id for t in narrowed] == [many.id]
     for page_view in ("open", "all"):
         assert numbers(inbox_page(workspace, owner.id, view=page_view, filters=refund)) == [many.number]
     assert numbers(search_page(workspace, "tags", filters=refund, user_id=owner.id)) == [many.number]
