@@ -3,11 +3,16 @@ from flask import Flask, g
 from flask_login import current_user
 
 from helpdesk.config import PROJECT_ROOT, ConfigError, load_config
+from helpdesk.core.requests import TextMap, TextRequest
 
 
 class HelpdeskApp(Flask):
-    """Flask, with a request on a help center's custom domain matched against that host's own URL map, and
-    the URLs built kept (`core.urls.KeptURLAdapter`)."""
+    """Flask, with a request on a help center's custom domain matched against that host's own URL map, the
+    URLs built kept (`core.urls.KeptURLAdapter`), and no NUL character in what a request brings
+    (`core.requests`)."""
+
+    request_class = TextRequest
+    url_map_class = TextMap
 
     def create_url_adapter(self, request):
         from helpdesk.core.urls import keeping_urls
