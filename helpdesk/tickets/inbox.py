@@ -240,6 +240,7 @@ def _filtered_select(workspace, user_id, view, filters, sort, after):
         # gives the page in id order (0.8 ms against 1.2 at 1M tickets); else the disguised test is faster.
         by_awake_index = filters.status and filters.assignee and sort != "activity"
         condition &= Ticket.snoozed_until.is_null() if by_awake_index else _not_snoozed()
+
         def narrow(part):
             return filters.narrow(part.where(condition), workspace, user_id)
 
